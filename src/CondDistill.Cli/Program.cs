@@ -2,5 +2,16 @@ using System.CommandLine;
 using CondDistill.Cli.Commands;
 
 var root = new RootCommand("condistill: conditional diffusion distillation (CoDi) workbench on Fashion-MNIST.");
+root.Subcommands.Add(DataCommands.Create());
 root.Subcommands.Add(DoctorCommand.Create());
-return root.Parse(args).Invoke();
+
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException)
+{
+    // Expected user-facing failures (bad option values, bad files): the message says what and how to fix it.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}

@@ -31,6 +31,9 @@ public sealed class BoxInpaintingTask : ConditionTask
     /// <inheritdoc/>
     public override int ConditionChannels => 2;
 
+    /// <inheritdoc />
+    public override IReadOnlyList<string> ChannelNames => ["masked", "mask"];
+
     /// <inheritdoc/>
     public override string Description =>
         "box inpainting: one box of 20-50 % of the area hidden; channels (image with hole = 0, mask = 1 on known pixels)";

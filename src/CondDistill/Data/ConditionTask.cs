@@ -20,6 +20,9 @@ public abstract class ConditionTask
     /// <summary>One line saying what the condition is, for reports.</summary>
     public abstract string Description { get; }
 
+    /// <summary>A short name per condition channel, for grid labels (default: the task name).</summary>
+    public virtual IReadOnlyList<string> ChannelNames => [Name];
+
     /// <summary>Computes the conditions of a batch.</summary>
     /// <param name="images">Clean images, float [N, 1, H, W] in [-1, 1].</param>
     /// <param name="datasetIndices">The dataset index of each row (length N); per-sample randomness derives from it.</param>

@@ -16,7 +16,7 @@ public sealed record ImageGridOptions
     public int Padding { get; init; } = 2;
 
     /// <summary>Grey level (0-255) of the gaps and the label column.</summary>
-    public byte Background { get; init; } = 255;
+    public byte Background { get; init; } = 200;
 
     /// <summary>Grey level (0-255) of label text.</summary>
     public byte LabelColor { get; init; } = 0;
