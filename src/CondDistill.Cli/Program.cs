@@ -4,6 +4,7 @@ using CondDistill.Cli.Commands;
 var root = new RootCommand("condistill: conditional diffusion distillation (CoDi) workbench on Fashion-MNIST.");
 root.Subcommands.Add(DataCommands.Create());
 root.Subcommands.Add(DoctorCommand.Create());
+root.Subcommands.Add(PretrainCommand.Create());
 
 try
 {

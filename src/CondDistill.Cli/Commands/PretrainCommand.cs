@@ -1,0 +1,60 @@
+using System.CommandLine;
+using CondDistill.Data;
+using CondDistill.Experiments;
+using CondDistill.Runtime;
+using CondDistill.Training;
+
+namespace CondDistill.Cli.Commands;
+
+/// <summary><c>condistill pretrain</c>: unconditional pretraining of the UNet teacher.</summary>
+internal static class PretrainCommand
+{
+    public static Command Create()
+    {
+        var configFile = new Option<string?>("--config") { Description = "Pretraining config JSON (snake_case fields of PretrainConfig); flags below override it." };
+        var output = new Option<string>("--out") { Description = "Run folder.", DefaultValueFactory = _ => Path.Combine("runs", "pretrain") };
+        var resume = new Option<string>("--resume")
+        {
+            Description = "'latest' resumes from the run folder's checkpoint when present; 'none' starts over.",
+            DefaultValueFactory = _ => "latest",
+        };
+        resume.AcceptOnlyFromAmong("latest", "none");
+        var steps = new Option<long?>("--max-train-steps") { Description = "Total steps of the run." };
+        var batch = new Option<int?>("--train-batch-size") { Description = "Images per step." };
+        var trainImages = new Option<int?>("--train-images") { Description = "Use the first N training images (default all 60,000)." };
+        var stopAfter = new Option<long?>("--stop-after") { Description = "Stop with a checkpoint after this many steps in this call (time-boxed sessions)." };
+        var seed = new Option<int?>("--seed") { Description = "Random seed." };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var dataDir = CommonOptions.DataDir();
+
+        var command = new Command("pretrain", "Train the unconditional UNet teacher on the Fashion-MNIST training split (resumable).")
+        {
+            configFile, output, resume, steps, batch, trainImages, stopAfter, seed, device, threads, dataDir,
+        };
+        command.SetAction(parse =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            string? path = parse.GetValue(configFile);
+            var config = path is null ? new PretrainConfig() : PretrainConfig.FromJson(File.ReadAllText(path), path);
+            config = config with
+            {
+                MaxTrainSteps = parse.GetValue(steps) ?? config.MaxTrainSteps,
+                TrainBatchSize = parse.GetValue(batch) ?? config.TrainBatchSize,
+                TrainImages = parse.GetValue(trainImages) ?? config.TrainImages,
+                Seed = parse.GetValue(seed) ?? config.Seed,
+            };
+            var run = new RunFolder(Path.GetFullPath(parse.GetValue(output)!));
+            var trainer = new Pretrainer(config, run, ComputeDevice.Resolve(parse.GetValue(device)))
+            {
+                OnProgress = p => Console.WriteLine(p.Format()),
+                OnNote = note => Console.WriteLine($"  {note}"),
+            };
+            Console.WriteLine($"pretrain: {config.MaxTrainSteps} steps, batch {config.TrainBatchSize}, {config.TrainImages} images, seed {config.Seed}, run folder {run.Root}");
+            long reached = trainer.Run(FashionMnist.Open(parse.GetValue(dataDir)), parse.GetValue(resume) == "latest", parse.GetValue(stopAfter));
+            Console.WriteLine($"pretrain: stopped at step {reached} of {config.MaxTrainSteps}");
+            return 0;
+        });
+        return command;
+    }
+}

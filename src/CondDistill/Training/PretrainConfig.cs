@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CondDistill.Models;
+
+namespace CondDistill.Training;
+
+/// <summary>
+/// Settings of unconditional pretraining of the UNet teacher on the Fashion-MNIST training split
+/// (the paper's "large unconditional model", at our scale). Names follow the diffusers training
+/// scripts (seed, train batch size, max train steps, learning rate, ...).
+/// </summary>
+public sealed record PretrainConfig
+{
+    /// <summary>Seed of data order, timesteps and noise.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Total optimiser steps of the run (a resumed run continues up to this).</summary>
+    public long MaxTrainSteps { get; init; } = 40_000;
+
+    /// <summary>Images per step.</summary>
+    public int TrainBatchSize { get; init; } = 128;
+
+    /// <summary>Peak AdamW learning rate, reached after <see cref="LearningRateWarmupSteps"/>.</summary>
+    public double LearningRate { get; init; } = 2e-4;
+
+    /// <summary>Linear learning-rate warm-up steps.</summary>
+    public long LearningRateWarmupSteps { get; init; } = 500;
+
+    /// <summary>AdamW weight decay.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Gradient clipping by global norm.</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+
+    /// <summary>EMA decay gamma.</summary>
+    public double EmaDecay { get; init; } = 0.999;
+
+    /// <summary>EMA warm-up: decay min(gamma, (1 + n) / (10 + n)) at update n.</summary>
+    public bool EmaWarmUp { get; init; } = true;
+
+    /// <summary>Noise schedule name (cosine, linear, scaled-linear).</summary>
+    public string Schedule { get; init; } = "cosine";
+
+    /// <summary>The network.</summary>
+    public UNetConfig Model { get; init; } = UNetConfig.FashionMnistDefault;
+
+    /// <summary>How many training images to use (from index 0; 60,000 = the whole split).</summary>
+    public int TrainImages { get; init; } = 60_000;
+
+    /// <summary>Steps between resumable checkpoints (checkpoints/latest.safetensors).</summary>
+    public long CheckpointingSteps { get; init; } = 1_000;
+
+    /// <summary>Steps between EMA snapshots kept for the quality-against-steps curve (0 = none).</summary>
+    public long SnapshotSteps { get; init; } = 4_000;
+
+    /// <summary>Steps between sample grids at fixed seeds (0 = only at the end).</summary>
+    public long ValidationSteps { get; init; } = 4_000;
+
+    /// <summary>Images in each validation grid.</summary>
+    public int ValidationImages { get; init; } = 64;
+
+    /// <summary>DDIM steps of the validation grids.</summary>
+    public int ValidationSamplingSteps { get; init; } = 50;
+
+    /// <summary>Steps between progress lines and metrics records.</summary>
+    public long LoggingSteps { get; init; } = 50;
+
+    /// <summary>Checks every field and throws an error naming the field and the allowed values.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string field, string rule)
+        {
+            if (!ok) throw new ArgumentException($"Pretraining config field '{field}': {rule}.");
+        }
+        Require(MaxTrainSteps > 0, "max_train_steps", "must be at least 1");
+        Require(TrainBatchSize > 0, "train_batch_size", "must be at least 1");
+        Require(LearningRate > 0, "learning_rate", "must be positive");
+        Require(LearningRateWarmupSteps >= 0, "lr_warmup_steps", "must be 0 or more");
+        Require(WeightDecay >= 0, "weight_decay", "must be 0 or more");
+        Require(MaxGradNorm > 0, "max_grad_norm", "must be positive");
+        Require(EmaDecay is >= 0 and < 1, "ema_decay", "must be in [0, 1)");
+        Require(Diffusion.NoiseSchedule.AllowedNames.Contains(Schedule), "schedule", $"allowed values are {string.Join(", ", Diffusion.NoiseSchedule.AllowedNames)}");
+        Require(TrainImages is > 0 and <= 60_000, "train_images", "must be in 1..60000");
+        Require(TrainBatchSize <= TrainImages, "train_batch_size", "must not exceed train_images");
+        Require(CheckpointingSteps > 0, "checkpointing_steps", "must be at least 1");
+        Require(SnapshotSteps >= 0 && ValidationSteps >= 0, "snapshot_steps / validation_steps", "must be 0 (off) or more");
+        Require(ValidationImages > 0 && ValidationSamplingSteps > 0, "validation_images / validation_sampling_steps", "must be at least 1");
+        Require(LoggingSteps > 0, "logging_steps", "must be at least 1");
+        Model.Validate();
+    }
+
+    /// <summary>JSON options: snake_case names, indented.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>Serialises to JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Parses JSON (unknown fields are an error naming the field) and validates.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="source">File name for error messages.</param>
+    public static PretrainConfig FromJson(string json, string source)
+    {
+        PretrainConfig? config;
+        try { config = JsonSerializer.Deserialize<PretrainConfig>(json, JsonOptions); }
+        catch (JsonException e) { throw new ArgumentException($"Pretraining config '{source}': {e.Message}", e); }
+        if (config is null) throw new ArgumentException($"Pretraining config '{source}' is empty.");
+        config.Validate();
+        return config;
+    }
+}

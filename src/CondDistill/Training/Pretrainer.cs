@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using CondDistill.Checkpoints;
+using CondDistill.Data;
+using CondDistill.Diffusion;
+using CondDistill.Experiments;
+using CondDistill.Models;
+using CondDistill.Reporting;
+using CondDistill.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CondDistill.Training;
+
+/// <summary>
+/// Unconditional pretraining of the UNet teacher with the v-prediction diffusion loss: AdamW,
+/// gradient clipping, EMA, resumable checkpoints, EMA snapshots for a quality curve and sample
+/// grids at fixed seeds. Data order comes from (seed, step) and the noise from a generator whose
+/// state is checkpointed, so a resumed run reproduces an uninterrupted one bit for bit.
+/// </summary>
+public sealed class Pretrainer
+{
+    /// <summary>Seeds of the validation grid samples: 1000, 1001, ...</summary>
+    public const long ValidationSeedBase = 1000;
+
+    private readonly PretrainConfig config;
+    private readonly RunFolder run;
+    private readonly Device device;
+
+    /// <summary>Prepares a run; nothing is read or written until <see cref="Run"/>.</summary>
+    public Pretrainer(PretrainConfig config, RunFolder run, Device device)
+    {
+        config.Validate();
+        this.config = config;
+        this.run = run;
+        this.device = device;
+    }
+
+    /// <summary>Called every logging step with the progress line data.</summary>
+    public Action<TrainingProgress>? OnProgress { get; init; }
+
+    /// <summary>Called with one-line notes (resume, checkpoint, samples).</summary>
+    public Action<string>? OnNote { get; init; }
+
+    /// <summary>
+    /// Trains up to <see cref="PretrainConfig.MaxTrainSteps"/>, resuming from the run folder's latest
+    /// checkpoint when <paramref name="resume"/> is true and one exists. Writes the final EMA and
+    /// online weights. Returns the step reached.
+    /// </summary>
+    /// <param name="data">The dataset (training split is used).</param>
+    /// <param name="resume">Resume from checkpoints/latest.safetensors when present.</param>
+    /// <param name="stopAfterSteps">Stop (with a checkpoint) after this many steps in this call; for tests and time-boxed sessions.</param>
+    public long Run(FashionMnist data, bool resume, long? stopAfterSteps = null)
+    {
+        run.Create();
+        CheckOrWriteConfig(resume);
+        var schedule = NoiseSchedule.FromName(config.Schedule);
+        using var model = new UNet(config.Model, new Generator((ulong)config.Seed));
+        model.to(device);
+        var parameters = model.named_parameters().ToList();
+        using var optimizer = optim.AdamW(parameters.Select(p => p.parameter), lr: config.LearningRate, weight_decay: config.WeightDecay);
+        using var ema = new Ema(parameters.Select(p => (p.name, p.parameter)), config.EmaDecay, config.EmaWarmUp);
+        using var generator = new Generator((ulong)config.Seed + 0x9E3779B9UL);
+        var metrics = new MetricsLog(run.MetricsPath);
+
+        long step = 0;
+        if (resume && File.Exists(run.LatestCheckpointPath))
+        {
+            EnsureOptimizerState(model, optimizer);
+            var state = TrainingCheckpoint.Load(run.LatestCheckpointPath, model, model.Description, ema, optimizer, generator);
+            step = state.Step;
+            metrics.TruncateAfter(step);
+            OnNote?.Invoke($"resumed from {run.LatestCheckpointPath} at step {step}");
+        }
+        else if (File.Exists(run.MetricsPath))
+        {
+            File.Delete(run.MetricsPath);
+        }
+
+        using var trainImages = data.Load(DatasetSplit.Train, 0, config.TrainImages);
+        var batches = new EpochBatches(config.TrainImages, config.TrainBatchSize, config.Seed);
+        var meter = new ThroughputMeter();
+        long stopAt = Math.Min(config.MaxTrainSteps, stopAfterSteps is null ? long.MaxValue : step + stopAfterSteps.Value);
+        double lossSum = 0;
+        int lossCount = 0;
+        var clock = Stopwatch.StartNew();
+        meter.Mark(step);
+        model.train();
+
+        while (step < stopAt)
+        {
+            double lr = LearningRateSchedule.WarmupConstant(step, config.LearningRate, config.LearningRateWarmupSteps);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            lossSum += TrainStep(model, optimizer, schedule, trainImages.Images, batches.ForStep(step), generator);
+            lossCount++;
+            ema.Update();
+            step++;
+            meter.Mark(step);
+
+            if (step % config.LoggingSteps == 0 || step == stopAt)
+            {
+                double loss = lossSum / lossCount;
+                metrics.Append(step, [new("loss", loss), new("lr", lr), new("steps_per_second", meter.StepsPerSecond),
+                    new("elapsed_seconds", clock.Elapsed.TotalSeconds)]);
+                OnProgress?.Invoke(new TrainingProgress(step, config.MaxTrainSteps, [new("loss", loss)], meter.StepsPerSecond,
+                    meter.Eta(step, config.MaxTrainSteps)));
+                lossSum = 0;
+                lossCount = 0;
+            }
+            if (config.SnapshotSteps > 0 && step % config.SnapshotSteps == 0)
+                SaveEmaWeights(model, ema, run.SnapshotPath(step), step);
+            if (config.ValidationSteps > 0 && step % config.ValidationSteps == 0)
+                SaveSampleGrid(model, ema, schedule, step);
+            if (step % config.CheckpointingSteps == 0 || step == stopAt)
+            {
+                TrainingCheckpoint.Save(run.LatestCheckpointPath, model, model.Description, ema, optimizer, step, generator,
+                    new Dictionary<string, string> { ["pretrain_config"] = config.ToJson() });
+                OnNote?.Invoke($"checkpoint at step {step}: {run.LatestCheckpointPath}");
+            }
+        }
+
+        if (step >= config.MaxTrainSteps)
+        {
+            SaveEmaWeights(model, ema, run.FinalEmaPath, step);
+            ModelCheckpoint.Save(run.FinalOnlinePath, model, step);
+            if (config.ValidationSteps == 0 || step % config.ValidationSteps != 0) SaveSampleGrid(model, ema, schedule, step);
+            OnNote?.Invoke($"finished at step {step}: EMA weights {run.FinalEmaPath}");
+        }
+        return step;
+    }
+
+    /// <summary>One optimiser step of the v-prediction loss on the given batch; returns the loss.</summary>
+    private double TrainStep(UNet model, AdamW optimizer, NoiseSchedule schedule, Tensor images, long[] indices, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        var x = images.index_select(0, tensor(indices)).to(device);
+        var t = randint(0, schedule.NumTimesteps, [indices.Length], dtype: int64, generator: generator).to(device);
+        var eps = randn(x.shape, generator: generator).to(device);
+        optimizer.zero_grad();
+        var loss = DenoisingLoss.VPrediction(model.AsVelocityModel(), schedule, x, t, eps);
+        loss.backward();
+        nn.utils.clip_grad_norm_(model.parameters(), config.MaxGradNorm);
+        optimizer.step();
+        return loss.item<float>();
+    }
+
+    /// <summary>AdamW creates its moment tensors lazily; a zero-gradient step creates them so a checkpoint can be loaded into them.</summary>
+    private static void EnsureOptimizerState(UNet model, AdamW optimizer)
+    {
+        // The checkpoint overwrites weights, moments and step counts, so this step leaves no trace:
+        // with zero gradients, weight decay 0 aside, AdamW's update is zero; the weights are reloaded anyway.
+        using var scope = NewDisposeScope();
+        foreach (var p in model.parameters()) p.grad = zeros_like(p);
+        optimizer.step();
+        optimizer.zero_grad();
+    }
+
+    private void SaveEmaWeights(UNet model, Ema ema, string path, long step)
+    {
+        using var averaged = ema.UseAveragedWeights();
+        ModelCheckpoint.Save(path, model, step, new Dictionary<string, string> { ["weights"] = "ema", ["ema_decay"] = config.EmaDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture) });
+    }
+
+    private void SaveSampleGrid(UNet model, Ema ema, NoiseSchedule schedule, long step)
+    {
+        using var scope = NewDisposeScope();
+        using var averaged = ema.UseAveragedWeights();
+        model.eval();
+        var seeds = Enumerable.Range(0, config.ValidationImages).Select(i => ValidationSeedBase + i).ToList();
+        var noise = SeededNoise.Normal([config.Model.InChannels, FashionMnist.ImageSize, FashionMnist.ImageSize], seeds, device);
+        var result = DiffusionSamplers.DdimTrailing(model.AsVelocityModel(), schedule, noise, config.ValidationSamplingSteps, clampOutput: true);
+        string path = run.SamplesPath(step, $"ema-ddim{config.ValidationSamplingSteps}");
+        ImageGrid.SaveBatch(path, result.Samples, columns: 8);
+        model.train();
+        OnNote?.Invoke($"samples at step {step}: {path}");
+    }
+
+    private void CheckOrWriteConfig(bool resume)
+    {
+        string json = config.ToJson();
+        if (resume && File.Exists(run.ConfigPath))
+        {
+            var previous = PretrainConfig.FromJson(File.ReadAllText(run.ConfigPath), run.ConfigPath);
+            // Only the length of the run may change on resume.
+            if (previous with { MaxTrainSteps = config.MaxTrainSteps } != config)
+                throw new InvalidOperationException(
+                    $"Run folder '{run.Root}' was started with a different config ({run.ConfigPath}); only max_train_steps may change on resume. " +
+                    "Fix: use the same settings, or a new --out folder.");
+        }
+        AtomicFile.WriteAllText(run.ConfigPath, json);
+    }
+}
