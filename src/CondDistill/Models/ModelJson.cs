@@ -1,0 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CondDistill.Models;
+
+/// <summary>JSON settings shared by every model configuration (camelCase, enums as strings, compact).</summary>
+internal static class ModelJson
+{
+    internal static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter() },
+        WriteIndented = false,
+    };
+}
