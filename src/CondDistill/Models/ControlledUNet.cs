@@ -10,7 +10,8 @@ namespace CondDistill.Models;
 /// Backbone UNet plus ControlNet-style condition encoder: forward(z, t, c) runs the backbone's
 /// input conv and encoder, the adapter's copy on (z, t, c), fuses the two feature sets and
 /// decodes with the backbone's decoder. At construction the output equals the backbone's exactly.
-/// State-dict names are "backbone.*" and "adapter.*".
+/// State-dict names are "backbone.*" and "adapter.*". The backbone is a registered submodule:
+/// disposing a ControlledUNet disposes the backbone too.
 /// </summary>
 public sealed class ControlledUNet : nn.Module<Tensor, Tensor, Tensor, Tensor>, IConditionalDenoiser
 {

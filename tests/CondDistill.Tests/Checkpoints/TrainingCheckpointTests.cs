@@ -35,9 +35,9 @@ public sealed class TrainingCheckpointTests : IDisposable
         internal void Step()
         {
             using var scope = NewDisposeScope();
-            var x = rand(new long[] { 4, 1, 28, 28 }, generator: Generator) * 2 - 1;
-            var t = randint(0, 1000, new long[] { 4 }, generator: Generator);
-            var eps = randn(new long[] { 4, 1, 28, 28 }, generator: Generator);
+            var x = rand(new long[] { 2, 1, 28, 28 }, generator: Generator) * 2 - 1;
+            var t = randint(0, 1000, new long[] { 2 }, generator: Generator);
+            var eps = randn(new long[] { 2, 1, 28, 28 }, generator: Generator);
             Optimizer.zero_grad();
             nn.functional.mse_loss(Model.call(0.6 * x + 0.8 * eps, t), 0.6 * eps - 0.8 * x).backward();
             Optimizer.step();
