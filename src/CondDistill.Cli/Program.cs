@@ -1,5 +1,8 @@
 using System.CommandLine;
 using CondDistill.Cli.Commands;
+using CondDistill.Runtime;
+
+LibraryInitialization.EnsureInitialized(); // before any TorchSharp call: OpenMP wait policy, natives
 
 var root = new RootCommand("condistill: conditional diffusion distillation (CoDi) workbench on Fashion-MNIST.");
 root.Subcommands.Add(DataCommands.Create());

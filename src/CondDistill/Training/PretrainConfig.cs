@@ -15,13 +15,13 @@ public sealed record PretrainConfig
     public int Seed { get; init; }
 
     /// <summary>Total optimiser steps of the run (a resumed run continues up to this).</summary>
-    public long MaxTrainSteps { get; init; } = 40_000;
+    public long MaxTrainSteps { get; init; } = 20_000;
 
     /// <summary>Images per step.</summary>
-    public int TrainBatchSize { get; init; } = 128;
+    public int TrainBatchSize { get; init; } = 64;
 
     /// <summary>Peak AdamW learning rate, reached after <see cref="LearningRateWarmupSteps"/>.</summary>
-    public double LearningRate { get; init; } = 2e-4;
+    public double LearningRate { get; init; } = 4e-4;
 
     /// <summary>Linear learning-rate warm-up steps.</summary>
     public long LearningRateWarmupSteps { get; init; } = 500;
@@ -48,13 +48,13 @@ public sealed record PretrainConfig
     public int TrainImages { get; init; } = 60_000;
 
     /// <summary>Steps between resumable checkpoints (checkpoints/latest.safetensors).</summary>
-    public long CheckpointingSteps { get; init; } = 1_000;
+    public long CheckpointingSteps { get; init; } = 500;
 
     /// <summary>Steps between EMA snapshots kept for the quality-against-steps curve (0 = none).</summary>
-    public long SnapshotSteps { get; init; } = 4_000;
+    public long SnapshotSteps { get; init; } = 2_000;
 
     /// <summary>Steps between sample grids at fixed seeds (0 = only at the end).</summary>
-    public long ValidationSteps { get; init; } = 4_000;
+    public long ValidationSteps { get; init; } = 2_000;
 
     /// <summary>Images in each validation grid.</summary>
     public int ValidationImages { get; init; } = 64;

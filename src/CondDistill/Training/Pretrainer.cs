@@ -66,7 +66,6 @@ public sealed class Pretrainer
         long step = 0;
         if (resume && File.Exists(run.LatestCheckpointPath))
         {
-            EnsureOptimizerState(model, optimizer);
             var state = TrainingCheckpoint.Load(run.LatestCheckpointPath, model, model.Description, ema, optimizer, generator);
             step = state.Step;
             metrics.TruncateAfter(step);
@@ -142,17 +141,6 @@ public sealed class Pretrainer
         nn.utils.clip_grad_norm_(model.parameters(), config.MaxGradNorm);
         optimizer.step();
         return loss.item<float>();
-    }
-
-    /// <summary>AdamW creates its moment tensors lazily; a zero-gradient step creates them so a checkpoint can be loaded into them.</summary>
-    private static void EnsureOptimizerState(UNet model, AdamW optimizer)
-    {
-        // The checkpoint overwrites weights, moments and step counts, so this step leaves no trace:
-        // with zero gradients, weight decay 0 aside, AdamW's update is zero; the weights are reloaded anyway.
-        using var scope = NewDisposeScope();
-        foreach (var p in model.parameters()) p.grad = zeros_like(p);
-        optimizer.step();
-        optimizer.zero_grad();
     }
 
     private void SaveEmaWeights(UNet model, Ema ema, string path, long step)
