@@ -21,24 +21,25 @@ public static class ExtractorTrainer
         Action<ExtractorTrainingProgress>? progress = null)
     {
         options.Validate();
+        FeatureExtractor.CheckImages(images);
         CheckLabelledImages(images, labels, extractor.Config.Classes);
         var clock = Stopwatch.StartNew();
         long count = images.shape[0];
         long stepsPerEpoch = (count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = stepsPerEpoch * options.Epochs;
         var device = extractor.Device;
-        var generator = new Generator(unchecked((ulong)options.Seed));
+        using var generator = new Generator(unchecked((ulong)options.Seed));
         extractor.SeedDropout(options.Seed + 1);
-        var optimizer = optim.AdamW(extractor.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = optim.AdamW(extractor.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
         var paramGroup = optimizer.ParamGroups.First();
-        var lossFunction = nn.CrossEntropyLoss();
+        using var lossFunction = nn.CrossEntropyLoss();
         extractor.train();
         long step = 0;
-        double epochLoss = 0, epochCorrect = 0;
+        double epochLoss = 0, epochCorrect = 0, epochImages = 0;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             using var permutation = randperm(count, generator: generator);
-            epochLoss = 0; epochCorrect = 0;
+            epochLoss = 0; epochCorrect = 0; epochImages = 0;
             double windowLoss = 0, windowCorrect = 0, windowImages = 0; long windowSteps = 0;
             for (long start = 0; start < count; start += options.BatchSize)
             {
@@ -57,7 +58,7 @@ public static class ExtractorTrainer
                 step++;
                 double lossValue = loss.item<float>();
                 double correct = logits.argmax(1).eq(y).sum().item<long>();
-                epochLoss += lossValue * size; epochCorrect += correct;
+                epochLoss += lossValue * size; epochCorrect += correct; epochImages += size;
                 windowLoss += lossValue; windowCorrect += correct; windowImages += size; windowSteps++;
                 bool lastOfEpoch = start + options.BatchSize >= count;
                 if (progress is not null && (step % options.ReportEvery == 0 || lastOfEpoch))
@@ -68,12 +69,13 @@ public static class ExtractorTrainer
             }
         }
         extractor.eval();
-        return new ExtractorTrainingResult(step, epochLoss / count, epochCorrect / count, clock.Elapsed);
+        return new ExtractorTrainingResult(step, epochLoss / epochImages, epochCorrect / epochImages, clock.Elapsed);
     }
 
     /// <summary>Share of <paramref name="images"/> whose arg-max logit equals the label (eval mode, no gradients).</summary>
     public static double Accuracy(FeatureExtractor extractor, Tensor images, Tensor labels, int batchSize = 500)
     {
+        FeatureExtractor.CheckImages(images);
         CheckLabelledImages(images, labels, extractor.Config.Classes);
         using var scope = NewDisposeScope();
         var predicted = extractor.Logits(images, batchSize).argmax(1);

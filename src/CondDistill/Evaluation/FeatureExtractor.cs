@@ -112,7 +112,18 @@ public sealed class FeatureExtractor : Module<Tensor, Tensor>
     }
 
     /// <summary>Reseeds the generator that draws dropout masks in training mode (done by <see cref="ExtractorTrainer"/>).</summary>
-    internal void SeedDropout(long seed) => dropoutGenerator = new Generator(unchecked((ulong)seed));
+    internal void SeedDropout(long seed)
+    {
+        dropoutGenerator.Dispose();
+        dropoutGenerator = new Generator(unchecked((ulong)seed));
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) dropoutGenerator.Dispose();
+        base.Dispose(disposing);
+    }
 
     /// <summary>Inverted dropout with masks from the extractor's own generator (no global random state); identity in eval mode.</summary>
     private Tensor Dropout(Tensor x)
@@ -154,7 +165,8 @@ public sealed class FeatureExtractor : Module<Tensor, Tensor>
         }
     }
 
-    private static void CheckImages(Tensor images)
+    /// <summary>Throws unless <paramref name="images"/> is a non-empty float32 [N, 1, 28, 28] tensor.</summary>
+    internal static void CheckImages(Tensor images)
     {
         int size = FeatureExtractorConfig.ImageSize;
         if (images.dim() != 4 || images.shape[1] != 1 || images.shape[2] != size || images.shape[3] != size || images.dtype != ScalarType.Float32)

@@ -15,10 +15,17 @@ public static class SampleDiversity
     {
         using var scope = NewDisposeScope();
         var flat = Flatten(samples);
-        long k = flat.shape[1];
-        var distances = cdist(flat, flat); // [C, K, K], zero diagonal, symmetric
-        var perCondition = distances.sum(new long[] { 1, 2 }) / (k * (k - 1)); // each pair counted twice over K(K-1) ordered pairs
-        return perCondition.mean().item<double>();
+        long conditions = flat.shape[0], k = flat.shape[1];
+        double total = 0;
+        for (long c = 0; c < conditions; c++)
+        {
+            using var conditionScope = NewDisposeScope();
+            var group = flat[c];                                              // [K, D]
+            var differences = group.unsqueeze(1) - group.unsqueeze(0);        // [K, K, D], exact (no Gram-matrix shortcut)
+            var distances = differences.pow(2).sum(2).sqrt();                 // [K, K], zero diagonal, symmetric
+            total += distances.sum().item<double>() / (k * (k - 1));          // each pair counted twice over K(K-1) ordered pairs
+        }
+        return total / conditions;
     }
 
     /// <summary>Mean over conditions and pixels of the per-pixel standard deviation across the K samples (population, divisor K).</summary>

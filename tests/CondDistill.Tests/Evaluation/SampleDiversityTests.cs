@@ -14,6 +14,8 @@ public sealed class SampleDiversityTests
         var samples = one.expand(3, 4, 1, 5, 5);
         Assert.Equal(0.0, SampleDiversity.MeanPairwiseDistance(samples), 12);
         Assert.Equal(0.0, SampleDiversity.MeanPixelStandardDeviation(samples), 12);
+        var many = one.expand(3, 30, 1, 5, 5); // more samples than cdist's exact-mode limit: still exactly 0
+        Assert.Equal(0.0, SampleDiversity.MeanPairwiseDistance(many));
     }
 
     [Fact]
