@@ -24,7 +24,9 @@ public static class ExtractorTrainer
         FeatureExtractor.CheckImages(images);
         CheckLabelledImages(images, labels, extractor.Config.Classes);
         var clock = Stopwatch.StartNew();
-        long count = images.shape[0];
+        // BatchNorm cannot train on a single image: a lone last image of each shuffled epoch is left out.
+        long count = images.shape[0] % options.BatchSize == 1 ? images.shape[0] - 1 : images.shape[0];
+        if (count < 2) throw new ArgumentException($"Training needs at least 2 images, got {images.shape[0]}.", nameof(images));
         long stepsPerEpoch = (count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = stepsPerEpoch * options.Epochs;
         var device = extractor.Device;
@@ -38,14 +40,13 @@ public static class ExtractorTrainer
         double epochLoss = 0, epochCorrect = 0, epochImages = 0;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            using var permutation = randperm(count, generator: generator);
+            using var permutation = randperm(images.shape[0], generator: generator);
             epochLoss = 0; epochCorrect = 0; epochImages = 0;
             double windowLoss = 0, windowCorrect = 0, windowImages = 0; long windowSteps = 0;
             for (long start = 0; start < count; start += options.BatchSize)
             {
                 using var scope = NewDisposeScope();
                 long size = Math.Min(options.BatchSize, count - start);
-                if (size < 2) continue; // BatchNorm cannot train on a single image
                 var index = permutation.narrow(0, start, size);
                 var x = Augment(images.index_select(0, index), options.AugmentFlip, options.AugmentShiftPixels, generator).to(device);
                 var y = labels.index_select(0, index).to(device);

@@ -95,6 +95,16 @@ public sealed class ExtractorTrainerTests
     }
 
     [Fact]
+    public void ALoneLastImageIsLeftOutBecauseBatchNormNeedsTwo()
+    {
+        using var scope = NewDisposeScope();
+        var (images, labels) = TwoClassImages(9, seed: 8);
+        using var extractor = new FeatureExtractor(TinyConfig);
+        var result = ExtractorTrainer.Train(extractor, images, labels, new ExtractorTrainingOptions(Epochs: 2, BatchSize: 8));
+        Assert.Equal(2, result.Steps);
+    }
+
+    [Fact]
     public void LabelsOutOfRangeAreRejected()
     {
         using var scope = NewDisposeScope();
