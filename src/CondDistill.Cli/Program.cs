@@ -8,6 +8,7 @@ var root = new RootCommand("condistill: conditional diffusion distillation (CoDi
 root.Subcommands.Add(DataCommands.Create());
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(PretrainCommand.Create());
+root.Subcommands.Add(TrainExtractorCommand.Create());
 
 try
 {

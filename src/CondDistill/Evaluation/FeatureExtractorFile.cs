@@ -1,52 +1,63 @@
+using System.Text.Json;
+using CondDistill.Checkpoints;
+using CondDistill.Models;
 using TorchSharp;
-using TorchSharp.PyBridge;
 
 namespace CondDistill.Evaluation;
 
 /// <summary>
-/// Saves and loads <see cref="FeatureExtractor"/> weights as a safetensors file (TorchSharp.PyBridge),
-/// readable from Python with <c>safetensors.torch.load_file</c>. Writes are atomic (a <c>.tmp</c> file renamed into place).
+/// Saves and loads <see cref="FeatureExtractor"/> weights in the project's verified safetensors
+/// format (<see cref="ModelCheckpoint"/>): the configuration travels as metadata, loading checks
+/// every tensor's presence, shape and dtype and names the file on any mismatch, and writes are atomic.
 /// </summary>
 public static class FeatureExtractorFile
 {
-    /// <summary>Writes the extractor's state dict to <paramref name="path"/> atomically and returns its <see cref="ExtractorHash"/>.</summary>
-    public static string Save(FeatureExtractor extractor, string path)
+    /// <summary>Checkpoint kind of a feature extractor.</summary>
+    public const string Kind = "feature-extractor";
+
+    /// <summary>Saves the weights (atomically) and returns their content hash (<see cref="ExtractorHash"/>).</summary>
+    /// <param name="extractor">The trained extractor.</param>
+    /// <param name="path">Target .safetensors file.</param>
+    /// <param name="metadata">Extra provenance strings stored in the file (e.g. test accuracy).</param>
+    public static string Save(FeatureExtractor extractor, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        string temporary = path + ".tmp";
-        extractor.save_safetensors(temporary);
-        File.Move(temporary, path, overwrite: true);
-        return ExtractorHash.Compute(extractor);
+        string hash = ExtractorHash.Compute(extractor);
+        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { ["extractor_hash"] = hash };
+        ModelCheckpoint.Save(path, extractor, Describe(extractor.Config), metadata: meta);
+        return hash;
     }
 
-    /// <summary>
-    /// Builds an extractor of <paramref name="config"/> (default configuration when null), loads the weights
-    /// strictly, moves it to <paramref name="device"/> (CPU when null) and puts it in eval mode.
-    /// </summary>
-    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidDataException">The file does not match the configuration.</exception>
-    public static FeatureExtractor Load(string path, FeatureExtractorConfig? config = null, torch.Device? device = null)
+    /// <summary>Loads an extractor; its configuration comes from the file.</summary>
+    /// <param name="path">A file written by <see cref="Save"/>.</param>
+    /// <param name="device">Device to move it to (CPU when null).</param>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>; the message says how to make one.</exception>
+    /// <exception cref="CheckpointException">The file is not a complete feature-extractor checkpoint.</exception>
+    public static FeatureExtractor Load(string path, torch.Device? device = null)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException(
-                $"Feature extractor weights not found at '{path}'. Train an extractor with ExtractorTrainer and save it with FeatureExtractorFile.Save, or point to the shipped file.",
-                path);
-        config ??= new FeatureExtractorConfig();
+                $"Feature extractor weights not found at '{path}'. The repository ships them in data/checkpoints/; " +
+                "to rebuild them run 'condistill train-extractor' (see data/checkpoints/README.md).", path);
+        var description = ModelCheckpoint.ReadDescription(path);
+        if (description.Kind != Kind)
+            throw new CheckpointException(path, $"metadata field 'kind' is '{description.Kind}', expected '{Kind}'.");
+        FeatureExtractorConfig config;
+        try { config = JsonSerializer.Deserialize<FeatureExtractorConfig>(description.ConfigJson) ?? throw new JsonException("empty config"); }
+        catch (JsonException e) { throw new CheckpointException(path, $"metadata field 'config' is not a FeatureExtractorConfig: {e.Message}", e); }
         var extractor = new FeatureExtractor(config);
         try
         {
-            extractor.load_safetensors(path, strict: true);
+            ModelCheckpoint.Load(path, extractor, description);
         }
-        catch (Exception error) when (error is not OutOfMemoryException)
+        catch
         {
             extractor.Dispose();
-            throw new InvalidDataException(
-                $"Feature extractor weights at '{path}' do not fit an extractor with {config}: {error.Message} " +
-                "Load with the FeatureExtractorConfig the file was trained with.", error);
+            throw;
         }
         if (device is not null) extractor.to(device);
         extractor.eval();
         return extractor;
     }
+
+    private static ModelDescription Describe(FeatureExtractorConfig config) => new(Kind, JsonSerializer.Serialize(config));
 }

@@ -88,7 +88,8 @@ public sealed class FeatureExtractorTests
             string path = Path.Combine(folder, "extractor.safetensors");
             string savedHash = FeatureExtractorFile.Save(extractor, path);
             Assert.False(File.Exists(path + ".tmp"));
-            using var loaded = FeatureExtractorFile.Load(path, TinyConfig);
+            using var loaded = FeatureExtractorFile.Load(path);
+            Assert.Equal(TinyConfig, loaded.Config);
             Assert.Equal(savedHash, ExtractorHash.Compute(loaded));
             var images = rand(new long[] { 3, 1, 28, 28 }, generator: new Generator(4)) * 2 - 1;
             Assert.True(extractor.Features(images).eq(loaded.Features(images)).all().item<bool>());
@@ -100,7 +101,7 @@ public sealed class FeatureExtractorTests
     }
 
     [Fact]
-    public void LoadingIntoAnotherConfigurationOrFromNowhereExplainsTheProblem()
+    public void LoadingAWrongOrTruncatedFileOrFromNowhereExplainsTheProblem()
     {
         string folder = Path.Combine(Path.GetTempPath(), "condistill-extractor-" + Guid.NewGuid().ToString("N"));
         try
@@ -108,10 +109,19 @@ public sealed class FeatureExtractorTests
             using var extractor = new FeatureExtractor(TinyConfig);
             string path = Path.Combine(folder, "extractor.safetensors");
             FeatureExtractorFile.Save(extractor, path);
-            var mismatch = Assert.Throws<InvalidDataException>(() => FeatureExtractorFile.Load(path, TinyConfig with { Width2 = 12 }));
-            Assert.Contains(path, mismatch.Message);
+            byte[] bytes = File.ReadAllBytes(path);
+            string truncated = Path.Combine(folder, "truncated.safetensors");
+            File.WriteAllBytes(truncated, bytes[..(bytes.Length - 100)]);
+            var cut = Assert.Throws<CondDistill.Checkpoints.CheckpointException>(() => FeatureExtractorFile.Load(truncated));
+            Assert.Contains(truncated, cut.Message);
+
+            string unet = Path.Combine(folder, "unet.safetensors");
+            using (var model = new CondDistill.Models.UNet(CondDistill.Models.UNetConfig.Tiny)) CondDistill.Checkpoints.ModelCheckpoint.Save(unet, model);
+            var wrongKind = Assert.Throws<CondDistill.Checkpoints.CheckpointException>(() => FeatureExtractorFile.Load(unet));
+            Assert.Contains("expected 'feature-extractor'", wrongKind.Message);
+
             var missing = Assert.Throws<FileNotFoundException>(() => FeatureExtractorFile.Load(Path.Combine(folder, "none.safetensors")));
-            Assert.Contains("ExtractorTrainer", missing.Message);
+            Assert.Contains("condistill train-extractor", missing.Message);
         }
         finally
         {
