@@ -9,6 +9,8 @@ root.Subcommands.Add(DataCommands.Create());
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(PretrainCommand.Create());
 root.Subcommands.Add(TrainExtractorCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(EvaluateSnapshotsCommand.Create());
 
 try
 {

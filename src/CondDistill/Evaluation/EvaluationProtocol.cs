@@ -8,7 +8,7 @@ namespace CondDistill.Evaluation;
 /// <param name="RealSplit">The real reference split, e.g. "test" (Fashion-MNIST t10k) or "train".</param>
 /// <param name="RealCount">Real images used for FD/KID and as ground truth.</param>
 /// <param name="SampleCount">Generated images evaluated.</param>
-/// <param name="Seeds">Seeds of the sampling noise (and any other randomness of the run).</param>
+/// <param name="Seeds">Per-sample seeds of the sampling noise as a range [first, last]: sample i uses seed first + i.</param>
 /// <param name="Weights">"ema" or "online": which copy of the trained weights sampled.</param>
 /// <param name="Sampler">Sampler name, e.g. "ddim" or "consistency-multistep".</param>
 /// <param name="Steps">Network evaluations per image (sampler steps).</param>

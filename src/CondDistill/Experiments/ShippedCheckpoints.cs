@@ -1,0 +1,41 @@
+namespace CondDistill.Experiments;
+
+/// <summary>
+/// Where the trained weights that ship with the repository live (<c>data/checkpoints/</c>), found by
+/// walking up from the program's folder and the current directory, or named by
+/// <c>CONDDISTILL_CHECKPOINTS</c>.
+/// </summary>
+public static class ShippedCheckpoints
+{
+    /// <summary>Environment variable naming the checkpoints folder.</summary>
+    public const string FolderVariable = "CONDDISTILL_CHECKPOINTS";
+
+    /// <summary>File name of the evaluation classifier.</summary>
+    public const string ExtractorFile = "fmnist-extractor.safetensors";
+
+    /// <summary>File name of the pretrained unconditional teacher (EMA weights).</summary>
+    public const string TeacherFile = "teacher-unet-ema.safetensors";
+
+    /// <summary>The checkpoints folder.</summary>
+    /// <exception cref="DirectoryNotFoundException">No folder found; the message says how to point to one.</exception>
+    public static string Folder()
+    {
+        string? named = Environment.GetEnvironmentVariable(FolderVariable);
+        if (!string.IsNullOrWhiteSpace(named))
+            return Directory.Exists(named) ? Path.GetFullPath(named)
+                : throw new DirectoryNotFoundException($"{FolderVariable} names '{named}', which does not exist.");
+        string relative = Path.Combine("data", "checkpoints");
+        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                string candidate = Path.Combine(directory.FullName, relative);
+                if (Directory.Exists(candidate)) return candidate;
+            }
+        throw new DirectoryNotFoundException(
+            $"No {relative} folder found walking up from '{AppContext.BaseDirectory}' or '{Directory.GetCurrentDirectory()}'. " +
+            $"Run from inside the repository, set {FolderVariable}, or pass the file explicitly.");
+    }
+
+    /// <summary>Path of a shipped file (whether or not it exists yet).</summary>
+    public static string PathOf(string fileName) => Path.Combine(Folder(), fileName);
+}
