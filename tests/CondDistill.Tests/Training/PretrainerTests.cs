@@ -1,0 +1,87 @@
+using CondDistill.Checkpoints;
+using CondDistill.Data;
+using CondDistill.Experiments;
+using CondDistill.Models;
+using CondDistill.Tests.Data;
+using CondDistill.Training;
+using TorchSharp;
+
+namespace CondDistill.Tests.Training;
+
+public sealed class PretrainerTests
+{
+    private static PretrainConfig Tiny(long steps) => new()
+    {
+        Seed = 3, MaxTrainSteps = steps, TrainBatchSize = 4, TrainImages = 12, Model = UNetConfig.Tiny,
+        CheckpointingSteps = 100, SnapshotSteps = 2, ValidationSteps = 0, ValidationImages = 2, ValidationSamplingSteps = 2,
+        LoggingSteps = 1, LearningRateWarmupSteps = 2,
+    };
+
+    [Fact]
+    public void KillAndResumeGivesTheSameWeightsEmaAndMetricsAsAnUninterruptedRun()
+    {
+        using var data = SyntheticFashionMnist.Create(trainCount: 12, testCount: 2);
+        var fashion = FashionMnist.Open(data.Folder);
+        string root = Directory.CreateTempSubdirectory("pretrain").FullName;
+        try
+        {
+            var straight = new RunFolder(Path.Combine(root, "straight"));
+            var resumed = new RunFolder(Path.Combine(root, "resumed"));
+            Assert.Equal(6, new Pretrainer(Tiny(6), straight, torch.CPU).Run(fashion, resume: true));
+            Assert.Equal(3, new Pretrainer(Tiny(6), resumed, torch.CPU).Run(fashion, resume: true, stopAfterSteps: 3));
+            Assert.False(File.Exists(resumed.FinalEmaPath)); // stopped early: no final weights yet
+            Assert.Equal(6, new Pretrainer(Tiny(6), resumed, torch.CPU).Run(fashion, resume: true));
+
+            foreach (string file in new[] { "ema.safetensors", "online.safetensors" })
+            {
+                using var a = ModelCheckpoint.LoadUNet(Path.Combine(straight.Root, file));
+                using var b = ModelCheckpoint.LoadUNet(Path.Combine(resumed.Root, file));
+                foreach (var ((name, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
+                    Assert.True(pa.equal(pb).all().item<bool>(), $"{file}: parameter {name} differs after resume");
+            }
+            var lossesStraight = new MetricsLog(straight.MetricsPath).Read().Select(r => (double)r["loss"]!).ToList();
+            var lossesResumed = new MetricsLog(resumed.MetricsPath).Read().Select(r => (double)r["loss"]!).ToList();
+            Assert.Equal(6, lossesStraight.Count);
+            Assert.Equal(lossesStraight, lossesResumed);
+            Assert.Equal(new long[] { 2, 4, 6 }, straight.Snapshots().Select(s => s.Step));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ResumingWithAnotherConfigIsRefusedNamingTheConfigFile()
+    {
+        using var data = SyntheticFashionMnist.Create(trainCount: 12, testCount: 2);
+        var fashion = FashionMnist.Open(data.Folder);
+        string root = Directory.CreateTempSubdirectory("pretrain").FullName;
+        try
+        {
+            var run = new RunFolder(root);
+            new Pretrainer(Tiny(2), run, torch.CPU).Run(fashion, resume: true, stopAfterSteps: 1);
+            var error = Assert.Throws<InvalidOperationException>(() =>
+                new Pretrainer(Tiny(2) with { LearningRate = 1e-2 }, run, torch.CPU).Run(fashion, resume: true));
+            Assert.Contains(run.ConfigPath, error.Message);
+            // Extending the run is allowed.
+            Assert.Equal(3, new Pretrainer(Tiny(3), run, torch.CPU).Run(fashion, resume: true));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ConfigErrorsNameTheField()
+    {
+        var error = Assert.Throws<ArgumentException>(() => PretrainConfig.FromJson("{\"train_batch_size\": 0}", "run.json"));
+        Assert.Contains("'train_batch_size'", error.Message);
+        var unknown = Assert.Throws<ArgumentException>(() => PretrainConfig.FromJson("{\"batchsize\": 4}", "run.json"));
+        Assert.Contains("run.json", unknown.Message);
+        Assert.Contains("batchsize", unknown.Message);
+        var roundTrip = PretrainConfig.FromJson(Tiny(5).ToJson(), "x");
+        Assert.Equal(Tiny(5), roundTrip);
+    }
+}
