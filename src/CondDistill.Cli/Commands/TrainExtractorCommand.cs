@@ -46,7 +46,7 @@ internal static class TrainExtractorCommand
                 ["epochs"] = options.Epochs.ToString(CultureInfo.InvariantCulture),
                 ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
                 ["wall_seconds"] = result.WallTime.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture),
-                ["git_commit"] = GitInfo.CurrentCommit(),
+                ["git_commit"] = GitInfo.BuildCommit(),
                 ["command"] = "condistill " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             });
             Console.WriteLine(FormattableString.Invariant(

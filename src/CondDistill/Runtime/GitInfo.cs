@@ -6,6 +6,20 @@ namespace CondDistill.Runtime;
 public static class GitInfo
 {
     /// <summary>
+    /// The commit this library was built from (the SDK's source-link stamp "1.0.0+sha" in the
+    /// assembly's informational version), or "unknown". Unlike <see cref="CurrentCommit"/>, this is
+    /// right for a binary copied elsewhere and run while the repository moves on.
+    /// </summary>
+    public static string BuildCommit()
+    {
+        string? version = typeof(GitInfo).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion;
+        int plus = version?.IndexOf('+') ?? -1;
+        return plus >= 0 ? version![(plus + 1)..] : "unknown";
+    }
+
+    /// <summary>
     /// The current commit of the git repository around <paramref name="folder"/> (the current
     /// directory by default), with "+dirty" when tracked files have uncommitted changes, or
     /// "unknown" when git or a repository is not available.

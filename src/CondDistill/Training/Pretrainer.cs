@@ -113,7 +113,7 @@ public sealed class Pretrainer
             if (step % config.CheckpointingSteps == 0 || step == stopAt)
             {
                 TrainingCheckpoint.Save(run.LatestCheckpointPath, model, model.Description, ema, optimizer, step, generator,
-                    new Dictionary<string, string> { ["pretrain_config"] = config.ToJson() });
+                    new Dictionary<string, string> { ["pretrain_config"] = config.ToJson(), ["git_commit"] = GitInfo.BuildCommit() });
                 OnNote?.Invoke($"checkpoint at step {step}: {run.LatestCheckpointPath}");
             }
         }
@@ -146,7 +146,7 @@ public sealed class Pretrainer
     private void SaveEmaWeights(UNet model, Ema ema, string path, long step)
     {
         using var averaged = ema.UseAveragedWeights();
-        ModelCheckpoint.Save(path, model, step, new Dictionary<string, string> { ["weights"] = "ema", ["ema_decay"] = config.EmaDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture) });
+        ModelCheckpoint.Save(path, model, step, new Dictionary<string, string> { ["weights"] = "ema", ["git_commit"] = GitInfo.BuildCommit(), ["ema_decay"] = config.EmaDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture) });
     }
 
     private void SaveSampleGrid(UNet model, Ema ema, NoiseSchedule schedule, long step)
