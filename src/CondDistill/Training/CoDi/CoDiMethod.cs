@@ -24,7 +24,7 @@ namespace CondDistill.Training.CoDi;
 /// copy of the network's weights.
 /// <para>The teacher is used, not copied: its parameters are set to requires_grad = false and it is put in eval mode.</para>
 /// </remarks>
-public sealed class CoDiMethod : IDisposable
+public sealed class CoDiMethod : ITrainingMethod
 {
     private readonly ControlledUNet student;
     private readonly ControlledUNet target;
@@ -127,7 +127,7 @@ public sealed class CoDiMethod : IDisposable
     /// <param name="c">Conditions [B, Cc, H, W].</param>
     /// <param name="generator">The training noise generator (checkpoint its state to resume bit for bit).</param>
     /// <param name="keepIntermediates">Also return the step's tensors.</param>
-    public CoDiLossTerms Loss(Tensor x, Tensor c, Generator generator, bool keepIntermediates = false)
+    public CoDiLossTerms ComputeLoss(Tensor x, Tensor c, Generator generator, bool keepIntermediates = false)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(c);
@@ -163,6 +163,33 @@ public sealed class CoDiMethod : IDisposable
         foreach (var (name, tensor) in targetTensors)
             tensor.copy_(ema.Shadows.TryGetValue(name, out var shadow) ? shadow : studentTensors[name]);
     }
+
+    /// <summary>"codi" for full training, "pe-codi" for adapter-only training.</summary>
+    public string Name => Options.TrainableSet == TrainableScope.AdapterOnly ? "pe-codi" : "codi";
+
+    /// <inheritdoc />
+    IConditionalDenoiser ITrainingMethod.Student => student;
+
+    /// <summary>The few-step grid sampler at 1, 2 and 4 steps on the training grid (method.md section 3).</summary>
+    public IReadOnlyList<SamplerSpec> ValidationSamplers =>
+        [new(SamplerKind.Grid, 1, Options.GridSize), new(SamplerKind.Grid, 2, Options.GridSize), new(SamplerKind.Grid, 4, Options.GridSize)];
+
+    /// <summary>The loss for the shared training loop: total, consistency and guidance terms.</summary>
+    public LossTerms Loss(Tensor x, Tensor c, Generator generator)
+    {
+        var terms = ComputeLoss(x, c, generator);
+        return new LossTerms(terms.Total,
+            [new("loss", terms.TotalValue), new("consistency", terms.ConsistencyValue), new("guidance", terms.GuidanceValue)]);
+    }
+
+    /// <summary>The EMA update and target refresh (<see cref="UpdateEma"/>).</summary>
+    public void AfterOptimizerStep() => UpdateEma();
+
+    /// <summary>Refreshes the target from the loaded student and EMA (<see cref="SyncTarget"/>).</summary>
+    public void AfterStateLoaded() => SyncTarget();
+
+    /// <summary>The student with the condition bound (its output is the plain v-prediction).</summary>
+    public VelocityModel SamplingModel(Tensor condition) => student.WithCondition(condition);
 
     /// <summary>Disposes the student, the target and the EMA (not the teacher, which the caller owns).</summary>
     public void Dispose()

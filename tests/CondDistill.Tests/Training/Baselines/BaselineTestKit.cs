@@ -1,3 +1,4 @@
+using CondDistill.Training;
 using CondDistill.Models;
 using CondDistill.Training.Baselines;
 using TorchSharp;

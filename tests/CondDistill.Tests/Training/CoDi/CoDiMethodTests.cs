@@ -47,7 +47,7 @@ public sealed class CoDiMethodTests
 
         // The loss uses the same draw: one t in the whole batch.
         var (x, c) = Pairs(1, batch: 3);
-        var step = shared.Loss(x, c, generator, keepIntermediates: true).Intermediates!;
+        var step = shared.ComputeLoss(x, c, generator, keepIntermediates: true).Intermediates!;
         long[] used = step.T.data<long>().ToArray();
         Assert.All(used, value => Assert.Equal(used[0], value));
     }

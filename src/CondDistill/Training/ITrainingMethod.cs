@@ -4,7 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace CondDistill.Training.Baselines;
+namespace CondDistill.Training;
 
 /// <summary>
 /// A training objective packaged for a shared training loop: the model that learns, the parameters
