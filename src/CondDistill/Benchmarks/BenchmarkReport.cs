@@ -11,7 +11,7 @@ namespace CondDistill.Benchmarks;
 /// <param name="PeakResidentBytes">Peak resident memory of the process at the end of the run (VmHWM on Linux).</param>
 /// <param name="PyTorch">The PyTorch twin's training-step timing, or null when it was not requested.</param>
 public sealed record BenchmarkReport(BenchmarkProtocol Protocol, TrainingStepMeasurement Training, IReadOnlyList<SamplingMeasurement> Sampling,
-    long PeakResidentBytes, PyTorchTwinResult? PyTorch)
+    long PeakResidentBytes, [property: JsonPropertyName("pytorch")] PyTorchTwinResult? PyTorch)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -21,6 +21,7 @@ public sealed record BenchmarkReport(BenchmarkProtocol Protocol, TrainingStepMea
     };
 
     /// <summary>TorchSharp median step / PyTorch median step (above 1: TorchSharp slower); null without a PyTorch figure.</summary>
+    [JsonPropertyName("torchsharp_to_pytorch_ratio")]
     public double? TorchSharpToPyTorchRatio => PyTorch?.MedianMilliseconds is double pytorch && pytorch > 0 ? Training.MedianMilliseconds / pytorch : null;
 
     /// <summary>The report as indented JSON (snake_case names).</summary>

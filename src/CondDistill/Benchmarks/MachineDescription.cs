@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Json.Serialization;
 using CondDistill.Runtime;
 
 namespace CondDistill.Benchmarks;
@@ -11,7 +12,7 @@ namespace CondDistill.Benchmarks;
 /// <param name="TorchSharpVersion">Version of the TorchSharp assembly.</param>
 /// <param name="OmpWaitPolicy">OpenMP wait policy in effect (the library sets PASSIVE unless the user chose one).</param>
 /// <param name="LoadAverage">One-minute load average when the run started (Linux; null elsewhere): above about half the processor count the timings are contended.</param>
-public sealed record MachineDescription(int ProcessorCount, string OperatingSystem, string Framework, string TorchSharpVersion,
+public sealed record MachineDescription(int ProcessorCount, string OperatingSystem, string Framework, [property: JsonPropertyName("torchsharp_version")] string TorchSharpVersion,
     string OmpWaitPolicy, double? LoadAverage)
 {
     /// <summary>Describes the current machine now.</summary>

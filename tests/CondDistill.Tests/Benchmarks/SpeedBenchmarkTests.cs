@@ -46,6 +46,9 @@ public sealed class SpeedBenchmarkTests
         Assert.False(report.PyTorch!.Available);
         Assert.Null(report.TorchSharpToPyTorchRatio);
         Assert.Contains(report.ToLines(), l => l.Contains("apt-get install python3-torch", StringComparison.Ordinal));
+        using var json = JsonDocument.Parse(report.ToJson());
+        Assert.False(json.RootElement.GetProperty("pytorch").GetProperty("available").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("torchsharp_to_pytorch_ratio").ValueKind);
     }
 
     [Fact]
