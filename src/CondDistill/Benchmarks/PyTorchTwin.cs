@@ -38,7 +38,7 @@ public static class PyTorchTwin
     public static IReadOnlyList<string> Arguments(string script, TrainingStepOptions options, int threads)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var settings = TrainingStepOptions.Optimizer;
+        var settings = TrainingStepOptions.PretrainingDefaults;
         string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
         return
         [

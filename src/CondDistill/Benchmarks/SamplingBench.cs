@@ -32,7 +32,7 @@ public static class SamplingBench
         if (runs < 1) throw new ArgumentException($"Sampling bench: runs must be >= 1 (got {runs}).", nameof(runs));
         device ??= CPU;
         using var scope = NewDisposeScope();
-        var schedule = NoiseSchedule.FromName(TrainingStepOptions.Optimizer.Schedule);
+        var schedule = NoiseSchedule.FromName(TrainingStepOptions.PretrainingDefaults.Schedule);
         using var generator = new Generator((ulong)seed);
         using var model = new UNet(config, generator);
         model.to(device);

@@ -55,7 +55,7 @@ public static class SpeedBenchmark
 
     private static string StepDescription()
     {
-        var s = TrainingStepOptions.Optimizer;
+        var s = TrainingStepOptions.PretrainingDefaults;
         return FormattableString.Invariant(
             $"random x, t, eps; v-prediction MSE on the {s.Schedule} schedule; backward; clip_grad_norm {s.MaxGradNorm}; AdamW lr {s.LearningRate} wd {s.WeightDecay}; EMA {s.EmaDecay}{(s.EmaWarmUp ? " with warm-up" : "")}");
     }

@@ -28,7 +28,7 @@ public static class TrainingStepBench
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         device ??= CPU;
-        var settings = TrainingStepOptions.Optimizer;
+        var settings = TrainingStepOptions.PretrainingDefaults;
         var schedule = NoiseSchedule.FromName(settings.Schedule);
         using var generator = new Generator((ulong)options.Seed);
         using var model = new UNet(options.Config, generator);

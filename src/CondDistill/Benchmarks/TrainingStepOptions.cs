@@ -19,7 +19,7 @@ public sealed record TrainingStepOptions(UNetConfig Config, int BatchSize = 64, 
     long LeakFromStep = 100, long LeakToStep = 1000, long Seed = 0)
 {
     /// <summary>Pretraining defaults the step uses (learning rate, weight decay, gradient clip, EMA decay and warm-up, schedule).</summary>
-    public static PretrainConfig Optimizer { get; } = new();
+    public static PretrainConfig PretrainingDefaults { get; } = new();
 
     /// <summary>Total steps the run takes.</summary>
     public long TotalSteps => Math.Max(WarmUpSteps + (long)TimedSteps, LeakToStep);
