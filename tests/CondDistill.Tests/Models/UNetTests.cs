@@ -130,15 +130,4 @@ public sealed class UNetTests
         using var b = TinyUNet(11);
         Assert.All(a.parameters().Zip(b.parameters()), pair => Assert.True(TensorCompare.Same(pair.First, pair.Second)));
     }
-
-    [Fact]
-    public void BenchmarkReportsCountsAndTimes()
-    {
-        var timing = TrainingStepBenchmark.Measure(UNetConfig.Tiny, batchSize: 2, steps: 1, warmUp: 0, threads: 1);
-        using var unet = new UNet(UNetConfig.Tiny);
-        Assert.Equal(unet.parameters().Sum(p => p.numel()), timing.ParameterCount);
-        Assert.True(timing.AdapterParameterCount > 0);
-        Assert.Single(timing.StepMilliseconds);
-        Assert.True(timing.MedianMilliseconds > 0);
-    }
 }
