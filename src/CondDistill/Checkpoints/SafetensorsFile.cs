@@ -1,3 +1,4 @@
+using CondDistill.Runtime;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -50,10 +51,7 @@ public static class SafetensorsFile
         var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
         int padded = (headerBytes.Length + 7) / 8 * 8;
 
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        string tmp = path + ".tmp";
-        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        AtomicFile.Write(path, stream =>
         {
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
@@ -65,9 +63,7 @@ public static class SafetensorsFile
                 using var cpu = tensor.detach().cpu().contiguous();
                 stream.Write(cpu.bytes);
             }
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 
     /// <summary>Reads and validates a safetensors file; the tensors are on the CPU.</summary>

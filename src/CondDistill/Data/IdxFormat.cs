@@ -1,3 +1,4 @@
+using CondDistill.Runtime;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -134,20 +135,18 @@ public static class IdxFormat
     {
         string fullPath = Path.GetFullPath(path);
         byte[] raw = Encode(magic, dimensions, payload);
-        string temporary = fullPath + ".tmp";
-        using (var file = File.Create(temporary))
+        AtomicFile.Write(fullPath, file =>
         {
             if (fullPath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
             {
-                using var gzip = new GZipStream(file, CompressionLevel.Optimal);
+                using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
                 gzip.Write(raw);
             }
             else
             {
                 file.Write(raw);
             }
-        }
-        File.Move(temporary, fullPath, overwrite: true);
+        });
     }
 
     private static bool IsGzip(byte[] bytes) => bytes.Length >= 2 && bytes[0] == GzipFirstByte && bytes[1] == GzipSecondByte;

@@ -69,14 +69,7 @@ public sealed record MetricsReport(
     }
 
     /// <summary>Writes the report to <paramref name="path"/> atomically (temporary file, then rename).</summary>
-    public void Save(string path)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, ToJson());
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void Save(string path) => Runtime.AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>Reads a report saved by <see cref="Save"/>.</summary>
     public static MetricsReport Load(string path)
