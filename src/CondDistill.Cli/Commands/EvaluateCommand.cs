@@ -22,7 +22,7 @@ internal static class EvaluateCommand
         var gridSize = new Option<int>("--grid-n") { Description = "N of the teacher grid (grid and consistency samplers).", DefaultValueFactory = _ => 50 };
         var realSplit = new Option<DatasetSplit>("--real-split") { Description = "Real images to compare against.", DefaultValueFactory = _ => DatasetSplit.Test };
         var realCount = new Option<int>("--real-count") { Description = "How many real images (from index 0).", DefaultValueFactory = _ => 10_000 };
-        var floor = new Option<bool>("--floor") { Description = "Also compute the floor: FD-FMNIST of as many training images against the real set." };
+        var floor = new Option<bool>("--floor") { Description = "Also compute the floor: FD-FMNIST of as many training images as samples against the real set." };
         var extractorPath = new Option<string?>("--extractor") { Description = "Feature extractor (default: the shipped one)." };
         var output = new Option<string>("--out") { Description = "Report JSON.", DefaultValueFactory = _ => "evaluation.json" };
         var grid = new Option<string?>("--grid") { Description = "Also write the first 64 samples as a PNG grid." };
@@ -60,7 +60,8 @@ internal static class EvaluateCommand
             {
                 if (parse.GetValue(floor))
                 {
-                    using var train = data.Load(DatasetSplit.Train, 0, real.Count);
+                    // Same number of training images as samples: FD's bias depends on the set size.
+                    using var train = data.Load(DatasetSplit.Train, 0, Math.Min(parse.GetValue(samples), data.Count(DatasetSplit.Train)));
                     report = report with { FdFmnistFloor = UnconditionalEvaluation.RealFloor(extractor, train.Images, real.Images) };
                 }
                 string? gridPath = parse.GetValue(grid);

@@ -22,7 +22,7 @@ namespace CondDistill.Evaluation;
 /// <param name="SaturationRatio">SaturationRate / ReferenceSaturationRate.</param>
 /// <param name="DiversityPairwiseL2">Mean pairwise L2 among samples of one condition (<see cref="SampleDiversity"/>).</param>
 /// <param name="MillisecondsPerImage">Sampling wall time per image (<see cref="SamplingTimer"/>).</param>
-/// <param name="FdFmnistFloor">FD-FMNIST between as many real training images and the same real set: the floor a model's FD-FMNIST is read against.</param>
+/// <param name="FdFmnistFloor">FD-FMNIST between as many real training images as samples and the same real set: the floor a model's FD-FMNIST is read against.</param>
 /// <param name="Notes">Free text: anything a reader must know to interpret the numbers.</param>
 public sealed record MetricsReport(
     EvaluationProtocol Protocol,
