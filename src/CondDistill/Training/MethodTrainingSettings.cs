@@ -55,7 +55,7 @@ public sealed record MethodTrainingSettings
         Require(MaxTrainSteps > 0, "max_train_steps", "must be at least 1");
         Require(TrainBatchSize > 0 && TrainBatchSize <= TrainImages, "train_batch_size", "must be in 1..train_images");
         Require(LearningRate > 0, "learning_rate", "must be positive");
-        Require(LearningRateWarmupSteps >= 0, "lr_warmup_steps", "must be 0 or more");
+        Require(LearningRateWarmupSteps >= 0, "learning_rate_warmup_steps", "must be 0 or more");
         Require(WeightDecay >= 0, "weight_decay", "must be 0 or more");
         Require(MaxGradNorm > 0, "max_grad_norm", "must be positive");
         Require(TrainImages is > 0 and <= 60_000, "train_images", "must be in 1..60000");

@@ -75,7 +75,7 @@ public sealed record PretrainConfig
         Require(MaxTrainSteps > 0, "max_train_steps", "must be at least 1");
         Require(TrainBatchSize > 0, "train_batch_size", "must be at least 1");
         Require(LearningRate > 0, "learning_rate", "must be positive");
-        Require(LearningRateWarmupSteps >= 0, "lr_warmup_steps", "must be 0 or more");
+        Require(LearningRateWarmupSteps >= 0, "learning_rate_warmup_steps", "must be 0 or more");
         Require(WeightDecay >= 0, "weight_decay", "must be 0 or more");
         Require(MaxGradNorm > 0, "max_grad_norm", "must be positive");
         Require(EmaDecay is >= 0 and < 1, "ema_decay", "must be in [0, 1)");
