@@ -1,6 +1,6 @@
 namespace CondDistill.Tests.Cli;
 
-
+/// <summary>The data commands as a user runs them.</summary>
 public sealed class CliTests
 {
     [Fact]
