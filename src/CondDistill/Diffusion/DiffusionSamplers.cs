@@ -17,27 +17,12 @@ public static class DiffusionSamplers
     /// Deterministic DDIM (eta = 0) over <paramref name="timesteps"/>: at each t, x_hat and eps_hat from
     /// the model's v; then z_next = alpha_next x_hat + sigma_next eps_hat; the last step outputs x_hat.
     /// </summary>
-    public static SamplerResult Ddim(VelocityModel model, NoiseSchedule schedule, Tensor initialNoise, IReadOnlyList<int> timesteps, bool clampOutput = false)
-    {
-        ValidateTimesteps(schedule, timesteps);
-        using var noGrad = no_grad();
-        using var outer = NewDisposeScope();
-        Tensor z = initialNoise;
-        Tensor? output = null;
-        for (int j = 0; j < timesteps.Count; j++)
+    public static SamplerResult Ddim(VelocityModel model, NoiseSchedule schedule, Tensor initialNoise, IReadOnlyList<int> timesteps, bool clampOutput = false) =>
+        Run(model, schedule, initialNoise, timesteps, clampOutput, (j, z, xHat, epsHat) =>
         {
-            using var step = NewDisposeScope();
-            var (xHat, epsHat) = Predict(model, schedule, z, timesteps[j]);
-            if (j == timesteps.Count - 1)
-            {
-                output = xHat.MoveToOuterDisposeScope();
-                break;
-            }
             var (alphaNext, sigmaNext) = Coefficients(schedule, timesteps[j + 1], z);
-            z = Replace(z, initialNoise, SolverSteps.Ddim(xHat, epsHat, alphaNext, sigmaNext).MoveToOuterDisposeScope());
-        }
-        return Finish(output!, z, initialNoise, timesteps, clampOutput);
-    }
+            return SolverSteps.Ddim(xHat, epsHat, alphaNext, sigmaNext);
+        });
 
     /// <summary>Many-step DDIM with trailing spacing (<see cref="TimestepSpacing.Trailing"/>): starts at T - 1.</summary>
     public static SamplerResult DdimTrailing(VelocityModel model, NoiseSchedule schedule, Tensor initialNoise, int steps, bool clampOutput = false) =>
@@ -64,29 +49,16 @@ public static class DiffusionSamplers
     /// </summary>
     public static SamplerResult ConsistencyMultistep(VelocityModel model, NoiseSchedule schedule, Tensor initialNoise, IReadOnlyList<long> seeds, IReadOnlyList<int> timesteps, bool clampOutput = false)
     {
-        ValidateTimesteps(schedule, timesteps);
         ArgumentNullException.ThrowIfNull(seeds);
         if (seeds.Count != initialNoise.shape[0])
             throw new ArgumentException($"Consistency multistep sampler: {seeds.Count} seeds for a batch of {initialNoise.shape[0]}; pass one seed per sample.", nameof(seeds));
         long[] perSampleShape = initialNoise.shape[1..];
-        using var noGrad = no_grad();
-        using var outer = NewDisposeScope();
-        Tensor z = initialNoise;
-        Tensor? output = null;
-        for (int j = 0; j < timesteps.Count; j++)
+        return Run(model, schedule, initialNoise, timesteps, clampOutput, (j, z, xHat, _) =>
         {
-            using var step = NewDisposeScope();
-            var (xHat, _) = Predict(model, schedule, z, timesteps[j]);
-            if (j == timesteps.Count - 1)
-            {
-                output = xHat.MoveToOuterDisposeScope();
-                break;
-            }
             var (alphaNext, sigmaNext) = Coefficients(schedule, timesteps[j + 1], z);
             Tensor fresh = SeededNoise.Normal(perSampleShape, seeds, stream: j + 1, z.device, z.dtype);
-            z = Replace(z, initialNoise, SolverSteps.Renoise(xHat, fresh, alphaNext, sigmaNext).MoveToOuterDisposeScope());
-        }
-        return Finish(output!, z, initialNoise, timesteps, clampOutput);
+            return SolverSteps.Renoise(xHat, fresh, alphaNext, sigmaNext);
+        });
     }
 
     /// <summary>
@@ -97,35 +69,57 @@ public static class DiffusionSamplers
     /// </summary>
     public static SamplerResult DpmSolverPlusPlus2M(VelocityModel model, NoiseSchedule schedule, Tensor initialNoise, IReadOnlyList<int> timesteps, bool clampOutput = false)
     {
-        ValidateTimesteps(schedule, timesteps);
-        using var noGrad = no_grad();
-        using var outer = NewDisposeScope();
-        Tensor z = initialNoise;
         Tensor? previousXHat = null;
-        Tensor? output = null;
-        for (int j = 0; j < timesteps.Count; j++)
+        try
         {
-            using var step = NewDisposeScope();
-            var (xHat, _) = Predict(model, schedule, z, timesteps[j]);
-            if (j == timesteps.Count - 1)
+            return Run(model, schedule, initialNoise, timesteps, clampOutput, (j, z, xHat, _) =>
             {
-                output = xHat.MoveToOuterDisposeScope();
-                break;
-            }
-            Tensor next = previousXHat is null
-                ? SolverSteps.DpmSolverPlusPlusFirstOrder(z, xHat, schedule, timesteps[j], timesteps[j + 1])
-                : SolverSteps.DpmSolverPlusPlusSecondOrder(z, xHat, previousXHat, schedule, timesteps[j - 1], timesteps[j], timesteps[j + 1]);
-            z = Replace(z, initialNoise, next.MoveToOuterDisposeScope());
-            previousXHat?.Dispose();
-            previousXHat = xHat.MoveToOuterDisposeScope();
+                Tensor next = previousXHat is null
+                    ? SolverSteps.DpmSolverPlusPlusFirstOrder(z, xHat, schedule, timesteps[j], timesteps[j + 1])
+                    : SolverSteps.DpmSolverPlusPlusSecondOrder(z, xHat, previousXHat, schedule, timesteps[j - 1], timesteps[j], timesteps[j + 1]);
+                previousXHat?.Dispose();
+                previousXHat = xHat.MoveToOuterDisposeScope();
+                return next;
+            });
         }
-        previousXHat?.Dispose();
-        return Finish(output!, z, initialNoise, timesteps, clampOutput);
+        finally
+        {
+            previousXHat?.Dispose();
+        }
     }
 
     /// <summary>DPM-Solver++(2M) with trailing spacing (<see cref="TimestepSpacing.Trailing"/>).</summary>
     public static SamplerResult DpmSolverPlusPlus2MTrailing(VelocityModel model, NoiseSchedule schedule, Tensor initialNoise, int steps, bool clampOutput = false) =>
         DpmSolverPlusPlus2M(model, schedule, initialNoise, TimestepSpacing.Trailing(steps, schedule.NumTimesteps), clampOutput);
+
+    /// <summary>The next point of a sampler: transition <paramref name="j"/> from z at timesteps[j] given the model's x_hat and eps_hat there.</summary>
+    private delegate Tensor Transition(int j, Tensor z, Tensor xHat, Tensor epsHat);
+
+    /// <summary>
+    /// The loop every sampler shares: at each visited timestep one model call gives (x_hat, eps_hat);
+    /// the last one's x_hat is the output, otherwise <paramref name="next"/> gives the next z. No
+    /// gradients, one dispose scope per step, the caller's noise is never disposed.
+    /// </summary>
+    private static SamplerResult Run(VelocityModel model, NoiseSchedule schedule, Tensor initialNoise, IReadOnlyList<int> timesteps, bool clampOutput, Transition next)
+    {
+        ValidateTimesteps(schedule, timesteps);
+        using var noGrad = no_grad();
+        using var outer = NewDisposeScope();
+        Tensor z = initialNoise;
+        Tensor output;
+        for (int j = 0; ; j++)
+        {
+            using var step = NewDisposeScope();
+            var (xHat, epsHat) = Predict(model, schedule, z, timesteps[j]);
+            if (j == timesteps.Count - 1)
+            {
+                output = xHat.MoveToOuterDisposeScope();
+                break;
+            }
+            z = Replace(z, initialNoise, next(j, z, xHat, epsHat).MoveToOuterDisposeScope());
+        }
+        return Finish(output, z, initialNoise, timesteps, clampOutput); // outside the step scope: the result reaches the caller's scope
+    }
 
     /// <summary>One model call at timestep t for the whole batch, converted to (x_hat, eps_hat).</summary>
     private static (Tensor XHat, Tensor EpsHat) Predict(VelocityModel model, NoiseSchedule schedule, Tensor z, int t)
