@@ -20,6 +20,7 @@ internal static class TrainCommand
         var task = new Option<string?>("--task") { Description = "Condition task: sr4, sr2, inpaint, edges." };
         var steps = new Option<long?>("--max-train-steps") { Description = "Total steps." };
         var batch = new Option<int?>("--train-batch-size") { Description = "Pairs per step." };
+        var teacherOption = new Option<string?>("--teacher") { Description = "Pretrained unconditional teacher (default: the shipped one)." };
         var conditionalTeacher = new Option<string?>("--conditional-teacher") { Description = "For cm-ii, cm-ii-frozen, gd-ii: a fine-tuning run's ema.safetensors." };
         var output = new Option<string?>("--out") { Description = "Run folder (default runs/{method}-{task})." };
         var writeConfig = new Option<string?>("--write-config") { Description = "Only write the resolved config to this file and exit." };
@@ -29,7 +30,7 @@ internal static class TrainCommand
         var dataDir = CommonOptions.DataDir();
         var command = new Command("train", "Train CoDi, an ablation or a baseline from the shipped teacher; resumable, with metrics, checkpoints and validation grids.")
         {
-            configFile, method, preset, task, steps, batch, conditionalTeacher, output, writeConfig, stopAfter, device, threads, dataDir,
+            configFile, method, preset, task, steps, batch, teacherOption, conditionalTeacher, output, writeConfig, stopAfter, device, threads, dataDir,
         };
         command.SetAction(parse =>
         {
@@ -43,6 +44,7 @@ internal static class TrainCommand
                 Task = parse.GetValue(task) ?? config.Task,
                 MaxTrainSteps = parse.GetValue(steps) ?? config.MaxTrainSteps,
                 TrainBatchSize = parse.GetValue(batch) ?? config.TrainBatchSize,
+                Teacher = parse.GetValue(teacherOption) ?? config.Teacher,
                 ConditionalTeacher = parse.GetValue(conditionalTeacher) ?? config.ConditionalTeacher,
                 OutputDir = parse.GetValue(output) ?? config.OutputDir,
             };

@@ -92,7 +92,7 @@ public sealed class MethodTrainer
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             foreach (var (name, value) in TrainStep(optimizer, trainable, train.Images, batches.ForStep(step), generator))
             {
-                if (!sums.ContainsKey(name)) order.Add(name);
+                if (!order.Contains(name)) order.Add(name);
                 sums[name] = sums.GetValueOrDefault(name) + value;
             }
             count++;

@@ -93,7 +93,12 @@ public sealed class MethodTrainerTests
             };
             var run = new RunFolder(root);
             var settings = Tiny(2) with { ValidationSteps = 2 };
-            Assert.Equal(2, new MethodTrainer(method, ConditionTasks.Create("sr4"), Schedule, settings, run, torch.CPU).Run(data, resume: false));
+            var progress = new List<TrainingProgress>();
+            Assert.Equal(2, new MethodTrainer(method, ConditionTasks.Create("sr4"), Schedule, settings, run, torch.CPU) { OnProgress = progress.Add }
+                .Run(data, resume: false));
+            Assert.Equal(2, progress.Count);
+            Assert.Equal(progress[0].Losses.Select(l => l.Key), progress[1].Losses.Select(l => l.Key)); // each term once per line
+            Assert.Equal(progress[1].Losses.Count, progress[1].Losses.Select(l => l.Key).Distinct().Count());
             var records = new MetricsLog(run.MetricsPath).Read();
             Assert.Equal(2, records.Count);
             Assert.All(records, r => Assert.True(double.IsFinite((double)r["lr"]!)));
