@@ -37,6 +37,14 @@ public sealed class MetricsLog
         AtomicFile.WriteAllText(Path, string.Concat(kept.Select(l => l + "\n")));
     }
 
+    /// <summary>The numeric value of <paramref name="key"/> in the last record that has it, or 0 (e.g. the elapsed time a resumed run continues from).</summary>
+    public double LastValue(string key)
+    {
+        foreach (var record in Read().Reverse())
+            if (record[key] is JsonValue value && value.TryGetValue(out double number)) return number;
+        return 0;
+    }
+
     /// <summary>Reads all records.</summary>
     public IReadOnlyList<JsonObject> Read() =>
         !File.Exists(Path) ? [] : File.ReadAllLines(Path).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();

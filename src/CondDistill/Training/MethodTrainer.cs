@@ -82,6 +82,7 @@ public sealed class MethodTrainer
         var sums = new Dictionary<string, double>();
         var order = new List<string>();
         int count = 0;
+        double elapsedBefore = metrics.LastValue("elapsed_seconds"); // wall time of earlier segments of a resumed run
         var clock = Stopwatch.StartNew();
         meter.Mark(step);
         student.Module.train();
@@ -103,7 +104,7 @@ public sealed class MethodTrainer
             if (step % settings.LoggingSteps == 0 || step == stopAt)
             {
                 var means = order.Select(n => KeyValuePair.Create(n, sums[n] / count)).ToList();
-                metrics.Append(step, [.. means, new("lr", lr), new("steps_per_second", meter.StepsPerSecond), new("elapsed_seconds", clock.Elapsed.TotalSeconds)]);
+                metrics.Append(step, [.. means, new("lr", lr), new("steps_per_second", meter.StepsPerSecond), new("elapsed_seconds", elapsedBefore + clock.Elapsed.TotalSeconds)]);
                 OnProgress?.Invoke(new TrainingProgress(step, settings.MaxTrainSteps, means, meter.StepsPerSecond, meter.Eta(step, settings.MaxTrainSteps)));
                 sums.Clear();
                 count = 0;

@@ -82,6 +82,7 @@ public sealed class Pretrainer
         long stopAt = Math.Min(config.MaxTrainSteps, stopAfterSteps is null ? long.MaxValue : step + stopAfterSteps.Value);
         double lossSum = 0;
         int lossCount = 0;
+        double elapsedBefore = metrics.LastValue("elapsed_seconds"); // wall time of earlier segments of a resumed run
         var clock = Stopwatch.StartNew();
         meter.Mark(step);
         model.train();
@@ -100,7 +101,7 @@ public sealed class Pretrainer
             {
                 double loss = lossSum / lossCount;
                 metrics.Append(step, [new("loss", loss), new("lr", lr), new("steps_per_second", meter.StepsPerSecond),
-                    new("elapsed_seconds", clock.Elapsed.TotalSeconds)]);
+                    new("elapsed_seconds", elapsedBefore + clock.Elapsed.TotalSeconds)]);
                 OnProgress?.Invoke(new TrainingProgress(step, config.MaxTrainSteps, [new("loss", loss)], meter.StepsPerSecond,
                     meter.Eta(step, config.MaxTrainSteps)));
                 lossSum = 0;

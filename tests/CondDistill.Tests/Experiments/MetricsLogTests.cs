@@ -24,6 +24,18 @@ public sealed class MetricsLogTests
     }
 
     [Fact]
+    public void LastValueIsTheLatestRecordHavingTheKey()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"metrics-{Guid.NewGuid():N}.jsonl");
+        var log = new MetricsLog(path);
+        Assert.Equal(0, log.LastValue("elapsed_seconds"));
+        log.Append(1, [new("elapsed_seconds", 10.5)]);
+        log.Append(2, [new("loss", 1.0)]);
+        Assert.Equal(10.5, log.LastValue("elapsed_seconds"));
+        File.Delete(path);
+    }
+
+    [Fact]
     public void ADamagedLineIsReportedWithTheFileName()
     {
         string path = Path.Combine(Path.GetTempPath(), $"metrics-{Guid.NewGuid():N}.jsonl");
