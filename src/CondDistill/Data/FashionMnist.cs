@@ -54,7 +54,7 @@ public sealed class FashionMnist
     /// <exception cref="DatasetFormatException">The named folder is unusable or nothing was found.</exception>
     public static string LocateFolder(string? folder = null) =>
         LocateFolder(folder, Environment.GetEnvironmentVariable(DataFolderVariable),
-            [AppContext.BaseDirectory, Directory.GetCurrentDirectory()]);
+            Runtime.RepositoryFolders.DefaultStarts);
 
     /// <summary>The search of <see cref="LocateFolder(string?)"/> with its inputs made explicit (for tests).</summary>
     internal static string LocateFolder(string? folder, string? environmentValue, IReadOnlyList<string> searchStarts)
@@ -63,14 +63,7 @@ public sealed class FashionMnist
             return ResolveNamedFolder(folder, "the folder argument");
         if (!string.IsNullOrWhiteSpace(environmentValue))
             return ResolveNamedFolder(environmentValue, $"the environment variable {DataFolderVariable}");
-        foreach (string start in searchStarts)
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                string candidate = Path.Combine(directory.FullName, RelativeFolder);
-                if (Directory.Exists(candidate)) return candidate;
-            }
-        }
+        if (Runtime.RepositoryFolders.FindUp(RelativeFolder, searchStarts) is string found) return found;
         throw new DatasetFormatException(Path.GetFullPath(searchStarts.Count > 0 ? searchStarts[0] : "."), DatasetProblem.MissingFolder,
             $"no {RelativeFolder} folder was found walking up from {string.Join(" or ", searchStarts.Select(s => $"'{s}'"))}, " +
             $"and neither a folder argument nor {DataFolderVariable} was given. Pass the folder, set {DataFolderVariable}, " +

@@ -1,3 +1,5 @@
+using CondDistill.Runtime;
+
 namespace CondDistill.Experiments;
 
 /// <summary>
@@ -25,12 +27,7 @@ public static class ShippedCheckpoints
             return Directory.Exists(named) ? Path.GetFullPath(named)
                 : throw new DirectoryNotFoundException($"{FolderVariable} names '{named}', which does not exist.");
         string relative = Path.Combine("data", "checkpoints");
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                string candidate = Path.Combine(directory.FullName, relative);
-                if (Directory.Exists(candidate)) return candidate;
-            }
+        if (RepositoryFolders.FindUp(relative, RepositoryFolders.DefaultStarts) is string found) return found;
         throw new DirectoryNotFoundException(
             $"No {relative} folder found walking up from '{AppContext.BaseDirectory}' or '{Directory.GetCurrentDirectory()}'. " +
             $"Run from inside the repository, set {FolderVariable}, or pass the file explicitly.");
