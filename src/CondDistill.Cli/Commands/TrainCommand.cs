@@ -16,7 +16,7 @@ internal static class TrainCommand
     {
         var configFile = new Option<string?>("--config") { Description = "Experiment config JSON (snake_case fields of ExperimentConfig). Flags below override it." };
         var method = new Option<string?>("--method") { Description = $"Method: {string.Join(", ", MethodCatalog.Names)}." };
-        var preset = new Option<string?>("--codi-preset") { Description = "For codi: paper-defaults, pe-codi, without-guidance, ddim-next-point, frozen-teacher-next-point, per-sample-time, random-init, mu-blend, x-space, released-code." };
+        var preset = new Option<string?>("--codi-preset") { Description = $"For codi: {string.Join(", ", CondDistill.Training.CoDi.CoDiOptions.Presets.Keys)}." };
         var task = new Option<string?>("--task") { Description = "Condition task: sr4, sr2, inpaint, edges." };
         var steps = new Option<long?>("--max-train-steps") { Description = "Total steps." };
         var batch = new Option<int?>("--train-batch-size") { Description = "Pairs per step." };
@@ -64,14 +64,7 @@ internal static class TrainCommand
             using var teacher = ModelCheckpoint.LoadUNet(teacherPath);
             teacher.to(torchDevice);
             using var trainingMethod = MethodCatalog.Create(config, teacher, conditionTask.ConditionChannels, schedule);
-            if (config.ResumeFromCheckpoint == "latest" && File.Exists(run.ConfigPath) && File.Exists(run.LatestCheckpointPath))
-            {
-                var previous = ExperimentConfig.Load(run.ConfigPath);
-                if (previous with { MaxTrainSteps = config.MaxTrainSteps } != config)
-                    throw new InvalidOperationException(
-                        $"Run folder '{run.Root}' holds a run with another config ({run.ConfigPath}); only max_train_steps may change on resume. " +
-                        "Fix: use that config (--config " + run.ConfigPath + "), --out a new folder, or resume_from_checkpoint none.");
-            }
+            config.EnsureResumableIn(run);
             run.Create();
             AtomicFile.WriteAllText(run.ConfigPath, config.ToJson());
             Console.WriteLine($"train: {trainingMethod.Name} on {config.Task}, {config.MaxTrainSteps} steps of batch {config.TrainBatchSize}, " +

@@ -112,6 +112,21 @@ public sealed record ExperimentConfig
         ToSettings().Validate();
     }
 
+    /// <summary>
+    /// Throws when <paramref name="run"/> already holds a run with another config, since resuming it
+    /// would mix two experiments; only max_train_steps may change (it does not alter the trajectory).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The folder's config differs; the message says how to fix it.</exception>
+    public void EnsureResumableIn(RunFolder run)
+    {
+        if (ResumeFromCheckpoint != "latest" || !File.Exists(run.ConfigPath) || !File.Exists(run.LatestCheckpointPath)) return;
+        var previous = Load(run.ConfigPath);
+        if (previous with { MaxTrainSteps = MaxTrainSteps } != this)
+            throw new InvalidOperationException(
+                $"Run folder '{run.Root}' holds a run with another config ({run.ConfigPath}); only max_train_steps may change on resume. " +
+                $"Fix: use that config (--config {run.ConfigPath}), --out a new folder, or resume_from_checkpoint none.");
+    }
+
     /// <summary>JSON options: snake_case, indented, unknown fields rejected.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {

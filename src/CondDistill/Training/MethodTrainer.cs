@@ -51,6 +51,19 @@ public sealed class MethodTrainer
     /// <summary>Extra strings stored in every checkpoint (e.g. the experiment config).</summary>
     public IReadOnlyDictionary<string, string> CheckpointMetadata { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Steps after which <see cref="OnMilestone"/> runs (e.g. the budget curve's evaluations). It runs
+    /// before that step's checkpoint is written, so a run killed during it repeats it on resume.
+    /// </summary>
+    public IReadOnlySet<long> MilestoneSteps { get; init; } = new HashSet<long>();
+
+    /// <summary>
+    /// Called at each of <see cref="MilestoneSteps"/> with the step, the student in eval mode and
+    /// gradients off; it must not draw from the training generator (it cannot reach it), so the
+    /// training trajectory does not depend on it.
+    /// </summary>
+    public Action<long>? OnMilestone { get; init; }
+
     /// <summary>Trains up to MaxTrainSteps (or <paramref name="stopAfterSteps"/> more); returns the step reached.</summary>
     public long Run(FashionMnist data, bool resume, long? stopAfterSteps = null)
     {
@@ -63,12 +76,14 @@ public sealed class MethodTrainer
         var metadata = new Dictionary<string, string>(CheckpointMetadata) { ["method"] = method.Name, ["task"] = task.Name, ["git_commit"] = GitInfo.BuildCommit() };
 
         long step = 0;
+        bool finishedBefore = false;
         if (resume && File.Exists(run.LatestCheckpointPath))
         {
             step = TrainingCheckpoint.Load(run.LatestCheckpointPath, student.Module, student.Description, method.Ema, optimizer, generator).Step;
             method.AfterStateLoaded();
             metrics.TruncateAfter(step);
-            OnNote?.Invoke($"resumed from {run.LatestCheckpointPath} at step {step}");
+            finishedBefore = step >= settings.MaxTrainSteps && File.Exists(run.FinalEmaPath) && File.Exists(run.FinalOnlinePath);
+            OnNote?.Invoke(finishedBefore ? $"already finished at step {step}: {run.FinalEmaPath}" : $"resumed from {run.LatestCheckpointPath} at step {step}");
         }
         else if (File.Exists(run.MetricsPath))
         {
@@ -111,6 +126,8 @@ public sealed class MethodTrainer
             }
             if (settings.ValidationSteps > 0 && step % settings.ValidationSteps == 0)
                 SaveValidationGrids(data, step);
+            if (OnMilestone is not null && MilestoneSteps.Contains(step))
+                RunMilestone(step);
             if (step % settings.CheckpointingSteps == 0 || step == stopAt)
             {
                 TrainingCheckpoint.Save(run.LatestCheckpointPath, student.Module, student.Description, method.Ema, optimizer, step, generator, metadata);
@@ -118,7 +135,7 @@ public sealed class MethodTrainer
             }
         }
 
-        if (step >= settings.MaxTrainSteps)
+        if (step >= settings.MaxTrainSteps && !finishedBefore)
         {
             ModelCheckpoint.Save(run.FinalOnlinePath, student, step, metadata.Append(KeyValuePair.Create("weights", "online")).ToDictionary());
             using (method.Ema.UseAveragedWeights())
@@ -127,6 +144,14 @@ public sealed class MethodTrainer
             OnNote?.Invoke($"finished at step {step}: {run.FinalEmaPath}");
         }
         return step;
+    }
+
+    private void RunMilestone(long step)
+    {
+        using var noGrad = no_grad();
+        method.Student.Module.eval();
+        try { OnMilestone!(step); }
+        finally { method.Student.Module.train(); }
     }
 
     private IReadOnlyList<KeyValuePair<string, double>> TrainStep(

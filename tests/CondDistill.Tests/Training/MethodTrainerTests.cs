@@ -61,6 +61,55 @@ public sealed class MethodTrainerTests
         }
     }
 
+    [Fact]
+    public void MilestonesRunInEvalModeWithoutChangingTheTrajectoryAndAFinishedRunIsNotRedone()
+    {
+        using var folder = SyntheticFashionMnist.Create(trainCount: 12, testCount: 2);
+        var data = FashionMnist.Open(folder.Folder);
+        string root = Directory.CreateTempSubdirectory("milestones").FullName;
+        try
+        {
+            using var teacher = TinyTeacher();
+            CoDiMethod Fresh() => new(teacher, 1, Schedule, CoDiOptions.PaperDefaults, new torch.Generator(5));
+            var plain = new RunFolder(Path.Combine(root, "plain"));
+            var observed = new RunFolder(Path.Combine(root, "observed"));
+            using (var method = Fresh()) Train(method, plain, data, 4);
+            var calls = new List<(long Step, bool Training, bool Grad)>();
+            using (var method = Fresh())
+            {
+                var trainer = new MethodTrainer(method, ConditionTasks.Create("sr4"), Schedule, Tiny(4), observed, torch.CPU)
+                {
+                    MilestoneSteps = new HashSet<long> { 1, 3 },
+                    OnMilestone = step =>
+                    {
+                        calls.Add((step, method.Student.Module.training, torch.is_grad_enabled()));
+                        using var scope = torch.NewDisposeScope();
+                        // A milestone samples with its own seeds; it must not disturb the run.
+                        var noise = SeededNoise.Normal([1, 28, 28], [7, 8], torch.CPU);
+                        method.SamplingModel(torch.zeros(2, 1, 28, 28))(noise, torch.full(2, 500L));
+                    },
+                };
+                Assert.Equal(4, trainer.Run(data, resume: true));
+            }
+            Assert.Equal([(1L, false, false), (3L, false, false)], calls);
+            using (var a = ModelCheckpoint.LoadControlledUNet(plain.FinalEmaPath))
+            using (var b = ModelCheckpoint.LoadControlledUNet(observed.FinalEmaPath))
+                foreach (var ((name, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
+                    Assert.True(pa.equal(pb).all().item<bool>(), $"{name} differs when milestones run");
+
+            var written = File.GetLastWriteTimeUtc(plain.FinalEmaPath);
+            var notes = new List<string>();
+            using (var method = Fresh())
+                Assert.Equal(4, new MethodTrainer(method, ConditionTasks.Create("sr4"), Schedule, Tiny(4), plain, torch.CPU) { OnNote = notes.Add }.Run(data, resume: true));
+            Assert.Equal(written, File.GetLastWriteTimeUtc(plain.FinalEmaPath));
+            Assert.Contains(notes, n => n.StartsWith("already finished at step 4", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     public static TheoryData<string> Methods() => ["codi", "pe-codi", "codi-without-dx", "codi-ddim", "codi-teacher", "codi-released",
         "finetune-concat", "finetune-controlnet-frozen", "finetune-controlnet", "cm-ii", "cm-ii-frozen", "gd-ii"];
 

@@ -15,7 +15,7 @@ namespace CondDistill.Training.CoDi;
 /// <item>consistency: Eps space mean((eps_hat_t - (alpha_s w_minus + sigma_s z_s_hat))^2), or X space
 /// mean((f_t - f_s)^2) with f_t = c_skip(t) z_t + c_out(t) x_hat_t and
 /// f_s = c_skip(s) z_s_hat + c_out(s) (alpha_s z_s_hat - sigma_s w_minus) (<see cref="BoundaryScaled"/>).</item>
-/// <item>guidance d_x = mean((x_hat_t - x)^2); total = consistency + lambda d_x.</item>
+/// <item>guidance d_x = mean((x_hat_t - x)^2); total = w_c consistency + lambda d_x (w_c = 1 in the paper).</item>
 /// </list>
 /// </summary>
 public static class CoDiLoss
@@ -81,14 +81,25 @@ public static class CoDiLoss
         };
         Tensor consistency = nn.functional.mse_loss(prediction, consistencyTarget);
         Tensor guidance = nn.functional.mse_loss(xHatT, x);
-        // lambda = 0: clone (identity backward) so the total's gradient is exactly the consistency term's.
-        Tensor total = options.GuidanceWeight == 0.0 ? consistency.clone() : consistency + options.GuidanceWeight * guidance;
+        Tensor total = Total(consistency, guidance, options.ConsistencyWeight, options.GuidanceWeight);
 
         CoDiIntermediates? intermediates = keepIntermediates
             ? new CoDiIntermediates(t.clone(), s.clone(), zT.detach(), xHatT.detach(), epsHatT.detach(), zS,
                 wMinus, prediction.detach(), consistencyTarget.detach())
             : null;
         return new CoDiLossTerms(total, consistency, guidance, intermediates).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// w_c * consistency + lambda * guidance. A weight of 0 drops its term from the graph entirely
+    /// (a clone, identity backward, when the other weight is 1), so that term contributes no gradient.
+    /// </summary>
+    private static Tensor Total(Tensor consistency, Tensor guidance, double consistencyWeight, double guidanceWeight)
+    {
+        static Tensor Weighted(Tensor term, double weight) => weight == 1.0 ? term.clone() : weight * term;
+        if (guidanceWeight == 0.0) return Weighted(consistency, consistencyWeight);
+        if (consistencyWeight == 0.0) return Weighted(guidance, guidanceWeight);
+        return consistencyWeight == 1.0 ? consistency + guidanceWeight * guidance : consistencyWeight * consistency + guidanceWeight * guidance;
     }
 
     /// <summary>

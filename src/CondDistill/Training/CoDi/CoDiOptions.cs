@@ -33,6 +33,12 @@ public sealed record CoDiOptions
     /// <summary>lambda, the weight of the guidance term d_x(x_hat_t, x); 0 is the "without d_x" ablation.</summary>
     public double GuidanceWeight { get; init; } = 1.0;
 
+    /// <summary>
+    /// Weight of the consistency term d_eps (1 in the paper); 0 is the ablation "CoDi without the
+    /// consistency term" (Table 4), which leaves only the guidance loss, i.e. conditional x-prediction training.
+    /// </summary>
+    public double ConsistencyWeight { get; init; } = 1.0;
+
     /// <summary>One t per batch (paper) or one per sample (released code).</summary>
     public TimeSampling TimeSampling { get; init; } = TimeSampling.SharedPerBatch;
 
@@ -59,6 +65,9 @@ public sealed record CoDiOptions
 
     /// <summary>Ablation "without d_x": lambda = 0.</summary>
     public static CoDiOptions WithoutGuidance { get; } = new() { GuidanceWeight = 0.0 };
+
+    /// <summary>Ablation "without the consistency term" (paper Table 4): only d_x trains the student.</summary>
+    public static CoDiOptions WithoutConsistency { get; } = new() { ConsistencyWeight = 0.0 };
 
     /// <summary>Ablation: DDIM next point (online eps_hat instead of the original noise).</summary>
     public static CoDiOptions DdimNextPoint { get; } = new() { NextPointSource = NextPointSource.Ddim };
@@ -103,7 +112,7 @@ public sealed record CoDiOptions
     };
 
     /// <summary>
-    /// The presets by name (case-insensitive): paper-defaults, pe-codi, without-guidance, ddim-next-point,
+    /// The presets by name (case-insensitive): paper-defaults, pe-codi, without-guidance, without-consistency, ddim-next-point,
     /// frozen-teacher-next-point, per-sample-time, random-init, mu-blend, x-space, released-code.
     /// </summary>
     public static IReadOnlyDictionary<string, CoDiOptions> Presets { get; } = new ReadOnlyDictionary<string, CoDiOptions>(
@@ -112,6 +121,7 @@ public sealed record CoDiOptions
             ["paper-defaults"] = PaperDefaults,
             ["pe-codi"] = PeCoDi,
             ["without-guidance"] = WithoutGuidance,
+            ["without-consistency"] = WithoutConsistency,
             ["ddim-next-point"] = DdimNextPoint,
             ["frozen-teacher-next-point"] = FrozenTeacherNextPoint,
             ["per-sample-time"] = PerSampleTime,
@@ -143,6 +153,10 @@ public sealed record CoDiOptions
         RequireDefined(Fusion, nameof(Fusion));
         if (!double.IsFinite(GuidanceWeight) || GuidanceWeight < 0)
             throw new ArgumentException($"CoDiOptions.GuidanceWeight must be a finite number >= 0 (1 = paper, 0 = without d_x); got {GuidanceWeight}.");
+        if (!double.IsFinite(ConsistencyWeight) || ConsistencyWeight < 0)
+            throw new ArgumentException($"CoDiOptions.ConsistencyWeight must be a finite number >= 0 (1 = paper, 0 = without the consistency term); got {ConsistencyWeight}.");
+        if (ConsistencyWeight == 0 && GuidanceWeight == 0)
+            throw new ArgumentException("CoDiOptions.ConsistencyWeight and GuidanceWeight are both 0, so nothing would train; set at least one above 0.");
         if (GridSize < 2 || GridSize > numTimesteps || numTimesteps % GridSize != 0)
             throw new ArgumentException($"CoDiOptions.GridSize must divide T = {numTimesteps} and lie in 2..{numTimesteps} (e.g. 50 or 20); got {GridSize}.");
         if (!double.IsFinite(EmaDecay) || EmaDecay < 0 || EmaDecay > 1)

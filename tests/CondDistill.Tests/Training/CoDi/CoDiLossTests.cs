@@ -133,6 +133,39 @@ public sealed class CoDiLossTests
         Assert.True(terms.GuidanceValue > 1e-3);
     }
 
+    [Fact]
+    public void WithConsistencyWeightZeroTheTotalGradientIsExactlyTheGuidanceGradientAndTheTargetDoesNotMatter()
+    {
+        using var scope = NewDisposeScope();
+        var (x, eps, t, s) = CoDiTestData.Batch(6, [400, 400, 400]);
+        var a = tensor(0.3f).requires_grad_(true);
+        VelocityModel online = (z, _) => a * z;
+        Tensor Gradient(VelocityModel target, bool guidanceOnly)
+        {
+            a.grad?.zero_();
+            var terms = CoDiLoss.Compute(online, target, null, Schedule, x, t, s, eps, CoDiOptions.WithoutConsistency);
+            (guidanceOnly ? terms.Guidance : terms.Total).backward();
+            return a.grad!.clone();
+        }
+
+        var total = Gradient((z, _) => 0.25 * z, guidanceOnly: false);
+        var otherTarget = Gradient((z, _) => -3.0 * z + 1.0, guidanceOnly: false);
+        var guidance = Gradient((z, _) => 0.25 * z, guidanceOnly: true);
+        Assert.True(CoDiTestData.Same(total, guidance));
+        Assert.True(CoDiTestData.Same(total, otherTarget));
+        var terms = CoDiLoss.Compute(online, (z, _) => 0.25 * z, null, Schedule, x, t, s, eps, CoDiOptions.WithoutConsistency);
+        Assert.Equal(terms.GuidanceValue, terms.TotalValue);
+        Assert.True(terms.ConsistencyValue > 1e-3); // the term is still measured and logged, just not trained on
+    }
+
+    [Fact]
+    public void BothWeightsZeroIsRejectedWithBothFieldNames()
+    {
+        var e = Assert.Throws<ArgumentException>(() => (CoDiOptions.WithoutConsistency with { GuidanceWeight = 0 }).Validate());
+        Assert.Contains("ConsistencyWeight", e.Message);
+        Assert.Contains("GuidanceWeight", e.Message);
+    }
+
     [Theory]
     [InlineData(1.0)]
     [InlineData(2.5)]

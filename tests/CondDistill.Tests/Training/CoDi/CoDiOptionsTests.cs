@@ -58,10 +58,10 @@ public sealed class CoDiOptionsTests
     public void PresetsAreListedByNameAndAllValidate()
     {
         Assert.Equal(
-            ["paper-defaults", "pe-codi", "without-guidance", "ddim-next-point", "frozen-teacher-next-point",
+            ["paper-defaults", "pe-codi", "without-guidance", "without-consistency", "ddim-next-point", "frozen-teacher-next-point",
              "per-sample-time", "random-init", "mu-blend", "x-space", "released-code"],
             CoDiOptions.Presets.Keys.ToArray());
-        Assert.Equal(10, CoDiOptions.Presets.Values.Distinct().Count());
+        Assert.Equal(11, CoDiOptions.Presets.Values.Distinct().Count());
         foreach (var preset in CoDiOptions.Presets.Values) preset.Validate();
         Assert.Same(CoDiOptions.ReleasedCode, CoDiOptions.FromPreset("Released-Code"));
         var error = Assert.Throws<ArgumentException>(() => CoDiOptions.FromPreset("codi-fast"));
