@@ -13,6 +13,7 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(EvaluateSnapshotsCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(NotebookCommand.Create());
 
 try
 {
