@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using CondDistill.Evaluation;
 using CondDistill.Training;
-using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
 
@@ -49,7 +48,8 @@ public sealed class NotebookProgress : IProgress<string>
         }
         if (_display is null)
         {
-            _display = Render(value).Display(HtmlFormatter.MimeType);
+            NotebookDisplay.Register();
+            _display = Render(Title, value).Display(HtmlFormatter.MimeType);
             _sinceUpdate.Restart();
             return;
         }
@@ -77,11 +77,11 @@ public sealed class NotebookProgress : IProgress<string>
     private void Update(string value)
     {
         _pending = null;
-        _display!.Update(Render(value));
+        _display!.Update(Render(Title, value));
         _sinceUpdate.Restart();
     }
 
-    private HtmlString Render(string line) =>
+    private static HtmlFragment Render(string? title, string line) =>
         new(string.Create(CultureInfo.InvariantCulture,
-            $"<pre class=\"condistill-progress\">{(Title is null ? "" : WebUtility.HtmlEncode(Title) + ": ")}{WebUtility.HtmlEncode(line)}</pre>"));
+            $"<pre class=\"condistill-progress\">{(title is null ? "" : WebUtility.HtmlEncode(title) + ": ")}{WebUtility.HtmlEncode(line)}</pre>"));
 }
