@@ -49,7 +49,9 @@ public sealed class NotebookProgress : IProgress<string>
         if (_display is null)
         {
             NotebookDisplay.Register();
-            _display = Render(Title, value).Display(HtmlFormatter.MimeType);
+            // The context's Display, not object.Display(): in this .NET Interactive build the latter
+            // announces the value under a different id than its later updates use.
+            _display = KernelInvocationContext.Current!.Display(Render(Title, value), HtmlFormatter.MimeType);
             _sinceUpdate.Restart();
             return;
         }
