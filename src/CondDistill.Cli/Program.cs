@@ -14,6 +14,7 @@ root.Subcommands.Add(EvaluateSnapshotsCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());
+root.Subcommands.Add(NotebookCommand.Create());
 
 try
 {

@@ -20,7 +20,27 @@ internal static class TorchInitializer
     internal static void Initialize()
     {
         PreferPassiveOpenMpWaiting();
+        PreloadNativesBesideTorchSharp();
         torch.InitializeDeviceType(DeviceType.CPU);
+    }
+
+    /// <summary>
+    /// Hosts whose dependency manifest does not list TorchSharp's natives (dotnet-repl, Jupyter
+    /// kernels referencing the built dlls with <c>#r</c>) do not probe runtimes/&lt;rid&gt;/native beside
+    /// TorchSharp.dll, and TorchSharp then fails with a misleading "doesn't contain a reference to
+    /// libtorch-cpu-linux-x64". When the normal probe fails, load the backend from there by path
+    /// (its RUNPATH $ORIGIN brings libtorch along); TorchSharp's own load then finds it loaded.
+    /// </summary>
+    private static void PreloadNativesBesideTorchSharp()
+    {
+        var torchSharp = typeof(torch).Assembly;
+        if (NativeLibrary.TryLoad("LibTorchSharp", torchSharp, null, out _)) return;
+        string? folder = Path.GetDirectoryName(torchSharp.Location);
+        if (string.IsNullOrEmpty(folder)) return;
+        string os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+        string file = OperatingSystem.IsWindows() ? "LibTorchSharp.dll" : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib" : "libLibTorchSharp.so";
+        string path = Path.Combine(folder, "runtimes", $"{os}-{RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}", "native", file);
+        if (File.Exists(path)) NativeLibrary.TryLoad(path, out _);
     }
 
     /// <summary>
