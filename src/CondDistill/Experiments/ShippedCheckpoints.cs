@@ -18,6 +18,25 @@ public static class ShippedCheckpoints
     /// <summary>File name of the pretrained unconditional teacher (EMA weights).</summary>
     public const string TeacherFile = "teacher-unet-ema.safetensors";
 
+    /// <summary>File name of CoDi (paper defaults) distilled for super-resolution x4 by the full reproduction (EMA weights).</summary>
+    public const string CoDiSr4File = "codi-sr4-ema.safetensors";
+
+    /// <summary>File name of PE-CoDi (adapter only) distilled for super-resolution x4 by the full reproduction (EMA weights).</summary>
+    public const string PeCoDiSr4File = "pe-codi-sr4-ema.safetensors";
+
+    /// <summary>
+    /// The teacher's EMA snapshot at step 2,000 inside the in-progress pretraining state, for use only
+    /// until <see cref="TeacherFile"/> ships (callers must say that they fell back to it).
+    /// </summary>
+    public const string InProgressTeacherFile = "teacher-pretraining-in-progress/ema-step-00002000.safetensors";
+
+    /// <summary>True when the shipped file exists.</summary>
+    public static bool Exists(string fileName)
+    {
+        try { return File.Exists(PathOf(fileName)); }
+        catch (DirectoryNotFoundException) { return false; }
+    }
+
     /// <summary>The checkpoints folder.</summary>
     /// <exception cref="DirectoryNotFoundException">No folder found; the message says how to point to one.</exception>
     public static string Folder()
