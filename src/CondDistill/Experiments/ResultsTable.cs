@@ -59,20 +59,20 @@ public sealed record ResultsTable(
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"Protocol: the first {first.RealCount} {first.RealSplit} images and their conditions (condition seed 0); one sample per image, " +
                 $"seeds {first.Seeds[0]}..{first.Seeds[^1]} (sample i uses seed {first.Seeds[0]} + i, the same for every row); " +
-                $"FD-FMNIST and KID-FMNIST (subsets of {first.KidSubsetSize}, {first.KidSubsetCount} draws) on the in-project classifier " +
+                $"FD-FMNIST and KID-FMNIST (subsets of {first.KidSubsetSize}, {first.KidSubsetCount} draws; the ± is the spread over draws, 0 when a subset is the whole set) on the in-project classifier " +
                 $"`{first.ExtractorHash[..12]}` against the ground-truth images; PSNR/SSIM/LPIPS-style against the ground truth; " +
                 $"condition consistency = PSNR of avgpool4(sample) vs avgpool4(truth) for super-resolution (the task's own error); " +
                 $"saturation = share of pixels with |x| >= {first.SaturationThreshold} divided by the ground truth's own share; " +
                 $"weights as listed (EMA unless noted); ms/image = batched ({first.Device}) sampling wall time / samples, on a shared 2-core machine.");
         }
         md.AppendLine();
-        md.AppendLine("| Method | Sampler | NFE | Weights | FD-FMNIST | KID-FMNIST x1e3 | PSNR dB | SSIM | LPIPS-style | Cond. PSNR dB | Saturation / truth | ms/image | Trainable params | Train steps x batch | Train wall |");
+        md.AppendLine("| Method | Sampler | NFE | Weights | FD-FMNIST | KID-FMNIST | PSNR dB | SSIM | LPIPS-style | Cond. PSNR dB | Saturation / truth | ms/image | Trainable params | Train steps x batch | Train wall |");
         md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in Rows)
         {
             var m = row.Metrics;
             md.AppendLine(Invariant(
-                $"| {row.Label} | {row.Sampler} | {row.Steps} | {row.Weights} | {m.FdFmnist:F2} | {1e3 * m.KidFmnistMean:F2} ± {1e3 * m.KidFmnistStd:F2} | {m.PsnrMeanDb:F2} | {m.SsimMean:F3} | {m.LpipsStyleDistance:F3} | {m.ConditionConsistencyPsnrDb:F2} | {m.SaturationRatio:F2} | {m.MillisecondsPerImage:F1} | {row.TrainableParameters:N0} | {row.TrainSteps} x {row.TrainBatchSize} | {FormatWall(row.TrainWallSeconds)} |"));
+                $"| {row.Label} | {row.Sampler} | {row.Steps} | {row.Weights} | {m.FdFmnist:F2} | {m.KidFmnistMean:G4} ± {m.KidFmnistStd:G2} | {m.PsnrMeanDb:F2} | {m.SsimMean:F3} | {m.LpipsStyleDistance:F3} | {m.ConditionConsistencyPsnrDb:F2} | {m.SaturationRatio:F2} | {m.MillisecondsPerImage:F1} | {row.TrainableParameters:N0} | {row.TrainSteps} x {row.TrainBatchSize} | {FormatWall(row.TrainWallSeconds)} |"));
         }
         if (Budget.Count > 0)
         {
