@@ -19,6 +19,7 @@ public static class PaperFindings
         const string ControlNet4 = "finetune-controlnet.ddim-4.ema";
         const string Concat4 = "finetune-concat.ddim-4.ema";
         const string CmII4 = "cm-ii.consistency-N50-4.ema";
+        const string GdII4 = "gd-ii.ddim-4.ema";
         const string PeCoDi4 = "pe-codi.grid-N50-4.ema";
         const string WithoutConsistency4 = "codi-without-consistency.grid-N50-4.ema";
         const string FrozenTeacher4 = "codi-frozen-teacher.grid-N50-4.ema";
@@ -40,8 +41,12 @@ public static class PaperFindings
         string f2Claim = "Single-stage CoDi beats the two-stage CM-II and GD-II at equal steps.";
         string f2Rule = "FD of CoDi-4 is below FD of CM-II-4 (and of GD-II-4 when measured).";
         if (Fd(CoDi4) is double c2 && Fd(CmII4) is double cm)
-            findings.Add(new("F2", f2Claim, f2Rule, c2 < cm ? Finding.Holds : Finding.DoesNotHold,
-                F($"FD CoDi-4 {c2:F2}, CM-II-4 {cm:F2}; GD-II not trained in this profile.")));
+        {
+            double? gd = Fd(GdII4);
+            bool holds = c2 < cm && (gd is null || c2 < gd);
+            findings.Add(new("F2", f2Claim, f2Rule, holds ? Finding.Holds : Finding.DoesNotHold,
+                F($"FD CoDi-4 {c2:F2}, CM-II-4 {cm:F2}, GD-II-4 {(gd is double g ? g.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "not trained")}.")));
+        }
         else findings.Add(new("F2", f2Claim, f2Rule, Finding.NotMeasured, "needs CoDi grid-4 and CM-II consistency-4 rows."));
 
         string f3Claim = "Removing the consistency term hurts most; the frozen-teacher step hurts a little; the adapter alone gives nothing.";

@@ -97,7 +97,9 @@ public sealed record ReproductionProfile
     private static readonly ReproductionRun FrozenTeacher = new("codi-frozen-teacher", "CoDi, frozen-teacher z_s_hat", MethodCatalog.CoDi, "frozen-teacher-next-point");
     private static readonly ReproductionRun CmII = new("cm-ii", "CM-II", "cm-ii", ConditionalTeacherRun: ControlNet.Key);
 
-    private static readonly ReproductionRun[] FullRuns = [ControlNet, Concat, CoDi, PeCoDi, WithoutGuidance, DdimNextPoint, WithoutConsistency, FrozenTeacher, CmII];
+    private static readonly ReproductionRun GdII = new("gd-ii", "GD-II (one halving 8 -> 4)", "gd-ii", ConditionalTeacherRun: ControlNet.Key);
+
+    private static readonly ReproductionRun[] FullRuns = [ControlNet, Concat, CoDi, PeCoDi, WithoutGuidance, DdimNextPoint, WithoutConsistency, FrozenTeacher, CmII, GdII];
 
     private static IReadOnlyList<ReproductionRow> FullRows()
     {
@@ -111,7 +113,7 @@ public sealed record ReproductionProfile
             rows.AddRange([new(run.Key, Grid(1)), new(run.Key, Grid(2)), new(run.Key, Grid(4))]);
         rows.AddRange([new(CoDi.Key, Grid(8)), new(CoDi.Key, Consistency(2)), new(CoDi.Key, Consistency(4)), new(CoDi.Key, Consistency(8)),
             new(CoDi.Key, Grid(4), "online")]);
-        rows.AddRange([new(CmII.Key, Consistency(1)), new(CmII.Key, Consistency(4))]);
+        rows.AddRange([new(CmII.Key, Consistency(1)), new(CmII.Key, Consistency(4)), new(GdII.Key, Ddim(4))]);
         return rows;
     }
 
@@ -120,6 +122,7 @@ public sealed record ReproductionProfile
         {
             "finetune-controlnet" or "finetune-concat" or "finetune-controlnet-frozen" => Ddim(4),
             "cm-ii" or "cm-ii-frozen" => Consistency(4),
+            "gd-ii" => Ddim(4),
             _ => Grid(4),
         })).ToList();
 
