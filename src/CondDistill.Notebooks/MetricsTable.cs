@@ -99,6 +99,25 @@ public sealed class MetricsTable
         return table;
     }
 
+    /// <summary>
+    /// The protocol of each named report, one row each: method, task, sampler and steps, weights (EMA or
+    /// online), sample count and seeds, real images and split, and the extractor hash's first 12 characters.
+    /// Show it beside <see cref="FromReports"/> so every number carries how it was measured.
+    /// </summary>
+    public static MetricsTable ProtocolsOf(IEnumerable<KeyValuePair<string, MetricsReport>> reports)
+    {
+        var table = new MetricsTable(["configuration", "method", "task", "sampler", "steps", "weights", "samples", "seeds", "real images", "extractor"]);
+        foreach (var (name, report) in reports)
+        {
+            var p = report.Protocol;
+            string seeds = p.Seeds.Count == 0 ? "-" : p.Seeds.Count == 1 ? p.Seeds[0].ToString(CultureInfo.InvariantCulture)
+                : string.Create(CultureInfo.InvariantCulture, $"{p.Seeds[0]}..{p.Seeds[^1]}");
+            table.AddRow(name, p.Method, p.Task, p.Sampler, p.Steps, p.Weights, p.SampleCount, seeds, $"{p.RealCount} {p.RealSplit}",
+                p.ExtractorHash.Length > 12 ? p.ExtractorHash[..12] : p.ExtractorHash);
+        }
+        return table;
+    }
+
     private static readonly (string Name, Func<MetricsReport, double?> Value)[] ReportColumns =
     [
         ("FD-FMNIST", r => r.FdFmnist),

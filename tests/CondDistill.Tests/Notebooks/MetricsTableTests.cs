@@ -47,4 +47,13 @@ public sealed class MetricsTableTests
         Assert.Equal(["configuration", "FD-FMNIST", "SSIM", "ms/image"], table.Columns);
         Assert.Equal(["codi 1 step", 14.25, 0.5, null], table.Rows[1]);
     }
+
+    [Fact]
+    public void Protocols_say_how_each_report_was_measured()
+    {
+        var protocol = new EvaluationProtocol("b1b365d8ee6b91cac34d", "test", 100, 100, [3_000_000L, 3_000_099L], "ema", "grid-N50-4", 4, Task: "sr4", Method: "CoDi");
+        var table = MetricsTable.ProtocolsOf([new("CoDi 4 steps", new MetricsReport(protocol, FdFmnist: 1))]);
+        Assert.Equal(["configuration", "method", "task", "sampler", "steps", "weights", "samples", "seeds", "real images", "extractor"], table.Columns);
+        Assert.Equal(new object?[] { "CoDi 4 steps", "CoDi", "sr4", "grid-N50-4", 4, "ema", 100, "3000000..3000099", "100 test", "b1b365d8ee6b" }, table.Rows[0].ToArray());
+    }
 }
