@@ -15,7 +15,7 @@ namespace CondDistill.Benchmarks;
 /// <param name="Sampler">Sampler timed.</param>
 /// <param name="Seed">Seed of weights, data and noise.</param>
 /// <param name="Machine">The machine.</param>
-/// <param name="Commit">Repository commit (with "+dirty" for uncommitted changes).</param>
+/// <param name="Commit">Commit the running build was made from (with "+dirty" when built from uncommitted changes).</param>
 /// <param name="StartedUtc">When the run started.</param>
 public sealed record BenchmarkProtocol(UNetConfig Config, int Threads, string Device, int TrainBatchSize, int WarmUpSteps, int TimedSteps,
     string TrainingStep, int SamplingBatchSize, int SamplingRuns, string Sampler, long Seed, MachineDescription Machine, string Commit,

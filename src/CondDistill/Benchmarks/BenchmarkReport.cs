@@ -10,8 +10,9 @@ namespace CondDistill.Benchmarks;
 /// <param name="Sampling">DDIM timing per step count (empty when not measured).</param>
 /// <param name="PeakResidentBytes">Peak resident memory of the process at the end of the run (VmHWM on Linux).</param>
 /// <param name="PyTorch">The PyTorch twin's training-step timing, or null when it was not requested.</param>
+/// <param name="OtherProcessesCpuShare">Share of the machine's CPU other processes used during the TorchSharp measurements (Linux; <see cref="CpuShareMeter"/>).</param>
 public sealed record BenchmarkReport(BenchmarkProtocol Protocol, TrainingStepMeasurement Training, IReadOnlyList<SamplingMeasurement> Sampling,
-    long PeakResidentBytes, [property: JsonPropertyName("pytorch")] PyTorchTwinResult? PyTorch)
+    long PeakResidentBytes, [property: JsonPropertyName("pytorch")] PyTorchTwinResult? PyTorch, double? OtherProcessesCpuShare = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -33,7 +34,9 @@ public sealed record BenchmarkReport(BenchmarkProtocol Protocol, TrainingStepMea
         var p = Protocol;
         var m = p.Machine;
         string load = m.LoadAverage is double average ? average.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
-        string contended = m.LoadAverage > m.ProcessorCount / 2.0 ? " (CONTENDED: other processes were using the cores)" : "";
+        string contended = OtherProcessesCpuShare is double share
+            ? Invariant($"; other processes used {share:P1} of the machine's CPU during the TorchSharp measurements{(share > ContendedShare ? " (CONTENDED)" : "")}")
+            : m.LoadAverage > m.ProcessorCount / 2.0 ? " (CONTENDED: other processes were using the cores)" : "";
         var lines = new List<string>
         {
             Invariant($"protocol: commit {p.Commit}; {p.Threads} threads on {p.Device}; {m.ProcessorCount} processors; {m.OperatingSystem}; {m.Framework}; TorchSharp {m.TorchSharpVersion}; OMP_WAIT_POLICY={m.OmpWaitPolicy}; load average at start {load}{contended}"),
@@ -58,6 +61,9 @@ public sealed record BenchmarkReport(BenchmarkProtocol Protocol, TrainingStepMea
         }
         return lines;
     }
+
+    /// <summary>Above this share of the machine's CPU used by other processes, timings are flagged as contended.</summary>
+    public const double ContendedShare = 0.10;
 
     private static string Mib(long bytes) => Invariant($"{bytes / 1048576.0:F0} MiB");
 

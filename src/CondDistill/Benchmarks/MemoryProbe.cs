@@ -15,8 +15,11 @@ public static class MemoryProbe
     /// <summary>Current resident set size in bytes.</summary>
     public static long ResidentBytes() => ReadStatus("VmRSS") ?? CurrentProcess(p => p.WorkingSet64);
 
-    /// <summary>Peak resident set size of the process so far, in bytes.</summary>
-    public static long PeakResidentBytes() => ReadStatus("VmHWM") ?? CurrentProcess(p => p.PeakWorkingSet64);
+    /// <summary>
+    /// Peak resident set size of the process so far, in bytes. Linux updates VmHWM lazily, so it can
+    /// lag a few pages behind the current VmRSS; the larger of the two is returned.
+    /// </summary>
+    public static long PeakResidentBytes() => Math.Max(ReadStatus("VmHWM") ?? CurrentProcess(p => p.PeakWorkingSet64), ResidentBytes());
 
     /// <summary>
     /// The value of a "<paramref name="field"/>:   N kB" line of a /proc/[pid]/status text, in bytes,

@@ -28,7 +28,8 @@ public static class SpeedBenchmark
             var training = options.Training;
             var protocol = new BenchmarkProtocol(training.Config, get_num_threads(), device.ToString(), training.BatchSize, training.WarmUpSteps,
                 training.TimedSteps, StepDescription(), options.SamplingBatchSize, options.SamplingRuns, "ddim-trailing (eta 0)", training.Seed,
-                MachineDescription.Current(), GitInfo.CurrentCommit(), DateTimeOffset.UtcNow);
+                MachineDescription.Current(), GitInfo.BuildCommit(), DateTimeOffset.UtcNow);
+            var cpu = CpuShareMeter.Start();
 
             onNote?.Invoke($"timing {training.TotalSteps} training steps (batch {training.BatchSize}, {protocol.Threads} threads)");
             var trainingResult = TrainingStepBench.Measure(training, device, onNote);
@@ -39,13 +40,14 @@ public static class SpeedBenchmark
                 sampling = SamplingBench.Measure(training.Config, options.SamplingSteps, options.SamplingBatchSize, options.SamplingRuns, training.Seed, device);
             }
             long peak = MemoryProbe.PeakResidentBytes();
+            double? others = cpu.OtherProcessesShare(); // before the twin, which is a subprocess
             PyTorchTwinResult? twin = null;
             if (options.RunPyTorchTwin)
             {
                 onNote?.Invoke($"timing the PyTorch twin ({options.Python}, {protocol.Threads} threads)");
                 twin = PyTorchTwin.Run(options.Python, options.TwinScript, training, protocol.Threads, TimeSpan.FromHours(2));
             }
-            return new BenchmarkReport(protocol, trainingResult, sampling, peak, twin);
+            return new BenchmarkReport(protocol, trainingResult, sampling, peak, twin, others);
         }
         finally
         {
