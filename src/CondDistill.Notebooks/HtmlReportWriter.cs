@@ -61,6 +61,31 @@ public static partial class HtmlReportWriter
         return html.ToString();
     }
 
+    /// <summary>
+    /// Every reference of <paramref name="html"/> that would load something from the network: src=,
+    /// href= or url(...) pointing to http(s) or protocol-relative //, script elements with a src, and
+    /// link elements. The embedded plotly.js (the element marked with <see cref="PlotlyJs.MarkerAttribute"/>)
+    /// is skipped: its code mentions URLs (map tiles, CDN defaults) that a report never fetches.
+    /// An empty list means the report renders offline.
+    /// </summary>
+    public static IReadOnlyList<string> FindExternalReferences(string html)
+    {
+        string withoutPlotly = PlotlyScriptElement().Replace(html, "");
+        return ExternalReference().Matches(withoutPlotly).Select(m => m.Value)
+            .Concat(ScriptWithSource().Matches(withoutPlotly).Select(m => m.Value))
+            .Concat(LinkElement().Matches(withoutPlotly).Select(m => m.Value))
+            .ToList();
+    }
+
+    [GeneratedRegex("""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//)""", RegexOptions.IgnoreCase)]
+    private static partial Regex ExternalReference();
+
+    [GeneratedRegex("""<script\b[^>]*\bsrc\s*=""", RegexOptions.IgnoreCase)]
+    private static partial Regex ScriptWithSource();
+
+    [GeneratedRegex("""<link\b""", RegexOptions.IgnoreCase)]
+    private static partial Regex LinkElement();
+
     /// <summary>Removes script elements that load their code from elsewhere (<c>&lt;script src=...&gt;</c>) and copies of plotly.js marked with <see cref="PlotlyJs.MarkerAttribute"/>.</summary>
     public static string RemoveExternalScripts(string html) =>
         PlotlyScriptElement().Replace(ExternalScriptElement().Replace(html, ""), "");

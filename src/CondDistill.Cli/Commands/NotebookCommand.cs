@@ -52,7 +52,8 @@ internal static class NotebookCommand
                 {
                     string target = TargetPath(htmlPath, notebook, ".html", many);
                     HtmlReportWriter.Write(result, target);
-                    Console.WriteLine($"  HTML report: {target}");
+                    var external = HtmlReportWriter.FindExternalReferences(File.ReadAllText(target));
+                    Console.WriteLine($"  HTML report: {target} ({new FileInfo(target).Length:N0} bytes; {external.Count} external references{(external.Count > 0 ? ": " + string.Join(", ", external.Take(3)) : ", renders offline")})");
                 }
                 Console.WriteLine(result.Describe());
             }

@@ -24,6 +24,9 @@ public sealed partial class HtmlReportWriterTests(NotebookRunFixture fixture)
         Assert.Empty(ExternalReference().Matches(html).Select(m => m.Value));
         Assert.DoesNotMatch(ScriptWithSource(), html);
         Assert.DoesNotContain("<link", html);
+        Assert.Empty(HtmlReportWriter.FindExternalReferences(Report)); // the library's check agrees
+        // ...and it does find what a report must not contain.
+        Assert.Equal(3, HtmlReportWriter.FindExternalReferences(Report + "<img src=\"https://x/y.png\"><script src=\"a.js\"></script><link rel=stylesheet href=\"s.css\">").Count);
     }
 
     [Fact]
