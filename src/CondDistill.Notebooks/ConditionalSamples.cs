@@ -27,11 +27,10 @@ public static class ConditionalSamples
         IEnumerable<SamplerSpec> samplers, int conditionSeed = 0)
     {
         var conditions = task.Compute(truth.Images, truth.Indices, conditionSeed);
-        var rows = ConditionPreview.Rows(task, truth.Images, conditions).Skip(1).Append(new GridRow("truth", truth.Images)).ToList();
-        var seeds = Enumerable.Range(0, truth.Count).Select(i => ConditionalEvaluation.DefaultSeedBase + i).ToList();
-        using var noise = SeededNoise.Normal([truth.Images.shape[1], truth.Images.shape[2], truth.Images.shape[3]], seeds);
+        var rows = ConditionPreview.ConditionRowsThenTruth(task, truth.Images, conditions);
+        long[] shape = [truth.Images.shape[1], truth.Images.shape[2], truth.Images.shape[3]];
         foreach (var sampler in samplers)
-            rows.Add(new GridRow(sampler.Name, sampler.Run(modelFor(conditions), schedule, noise, seeds, clampOutput: true).Samples));
+            rows.Add(new GridRow(sampler.Name, ConditionalEvaluation.SamplesAtEvaluationSeeds(modelFor, conditions, shape, schedule, sampler, CPU)));
         return rows;
     }
 

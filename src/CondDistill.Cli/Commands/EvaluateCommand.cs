@@ -105,8 +105,8 @@ internal static class EvaluateCommand
             {
                 int n = (int)Math.Min(8, samples.shape[0]);
                 using var conditions = task.Compute(truth.Images.narrow(0, 0, n), truth.Indices[..n], 0);
-                var rows = ConditionPreview.Rows(task, truth.Images.narrow(0, 0, n), conditions).Skip(1)
-                    .Append(new GridRow("truth", truth.Images.narrow(0, 0, n))).Append(new GridRow(spec.Name, samples.narrow(0, 0, n).clamp(-1, 1))).ToList();
+                var rows = ConditionPreview.ConditionRowsThenTruth(task, truth.Images.narrow(0, 0, n), conditions);
+                rows.Add(new GridRow(spec.Name, samples.narrow(0, 0, n).clamp(-1, 1)));
                 ImageGrid.SaveRows(gridPath, rows);
             }
         }

@@ -80,4 +80,25 @@ public static class ConditionalEvaluation
             Notes: $"one sample per test image; ms/image = batched sampling wall time / samples (batch {batchSize}); image metrics on samples clamped to [-1, 1], saturation on raw samples; condition consistency = PSNR of the task's own error ({task.Description}).");
         return (report, samples.MoveToOuterDisposeScope());
     }
+
+    /// <summary>
+    /// One sample per condition, drawn with the evaluation's seeds (sample i from seed
+    /// <see cref="DefaultSeedBase"/> + i), so they equal the first samples <see cref="Evaluate"/> draws;
+    /// on the CPU, clamped to [-1, 1]. For grids beside an evaluation.
+    /// </summary>
+    /// <param name="modelFor">The model with a batch of conditions bound.</param>
+    /// <param name="conditions">Conditions [N, Cc, H, W] on <paramref name="device"/>.</param>
+    /// <param name="imageShape">Per-sample shape, e.g. [1, 28, 28].</param>
+    /// <param name="schedule">Noise schedule.</param>
+    /// <param name="sampler">Sampler and steps.</param>
+    /// <param name="device">Where the model runs.</param>
+    public static Tensor SamplesAtEvaluationSeeds(Func<Tensor, VelocityModel> modelFor, Tensor conditions, long[] imageShape, NoiseSchedule schedule,
+        SamplerSpec sampler, Device device)
+    {
+        using var scope = NewDisposeScope();
+        int count = (int)conditions.shape[0];
+        var (samples, _, _) = SampleGeneration.Run((start, size) => modelFor(conditions.narrow(0, start, size)), schedule, sampler,
+            count, DefaultSeedBase, imageShape, count, device);
+        return samples.clamp(-1, 1).MoveToOuterDisposeScope();
+    }
 }

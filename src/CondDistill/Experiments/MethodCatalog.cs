@@ -62,23 +62,16 @@ public static class MethodCatalog
         }
     }
 
-    /// <summary>Loads a fine-tuned conditional model of either kind; the methods copy it, so it is disposed after use.</summary>
-    private static LoadedDenoiser LoadConditional(string path)
+    /// <summary>Loads the fine-tuned conditional model a two-stage method distils; the methods copy it, so it is disposed after use.</summary>
+    private static TrainedConditionalModel LoadConditional(string path)
     {
-        var kind = ModelCheckpoint.ReadDescription(path).Kind;
-        IConditionalDenoiser model = kind switch
+        try
         {
-            ModelDescription.ControlledUNetKind => ModelCheckpoint.LoadControlledUNet(path),
-            ModelDescription.ConcatConditionedUNetKind => ModelCheckpoint.LoadConcatConditionedUNet(path),
-            _ => throw new CheckpointException(path, $"holds a '{kind}' model; conditional_teacher must be a fine-tuned conditional model ('{ModelDescription.ControlledUNetKind}' or '{ModelDescription.ConcatConditionedUNetKind}')."),
-        };
-        return new LoadedDenoiser(model);
-    }
-
-    private sealed class LoadedDenoiser(IConditionalDenoiser denoiser) : IDisposable
-    {
-        public IConditionalDenoiser Denoiser { get; } = denoiser;
-
-        public void Dispose() => Denoiser.Module.Dispose();
+            return TrainedConditionalModel.Load(path);
+        }
+        catch (CheckpointException e)
+        {
+            throw new ArgumentException($"Experiment config field 'conditional_teacher' must name a fine-tuned conditional model: {e.Message}", e);
+        }
     }
 }

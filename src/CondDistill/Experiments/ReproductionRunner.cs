@@ -95,11 +95,8 @@ public sealed class ReproductionRunner
         var budget = LoadBudget();
         var results = new List<ResultRow>();
         var overview = new List<GridRow>();
-        using (var overviewConditions = task.Compute(overviewTruth.Images, overviewTruth.Indices, 0))
-        {
-            overview.AddRange(ConditionPreview.Rows(task, overviewTruth.Images, overviewConditions).Skip(1));
-            overview.Add(new GridRow("truth", overviewTruth.Images.clone()));
-        }
+        using var overviewConditions = task.Compute(overviewTruth.Images, overviewTruth.Indices, 0);
+        overview.AddRange(ConditionPreview.ConditionRowsThenTruth(task, overviewTruth.Images, overviewConditions));
 
         foreach (var run in profile.Runs)
         {
@@ -143,18 +140,19 @@ public sealed class ReproductionRunner
                 results.Add(new ResultRow(row.Key, run.Label, run.Key, row.Sampler.Name, row.Sampler.Steps, row.Weights, metrics,
                     trainable, config.MaxTrainSteps, config.TrainBatchSize, wall));
                 overview.Add(new GridRow($"{run.Key} {row.Sampler.Name}{(row.Weights == "ema" ? "" : " " + row.Weights)}",
-                    OverviewSamples(method, row, overviewTruth)));
+                    OverviewSamples(method, row, overviewConditions, overviewTruth)));
             }
         }
 
         var rowOrder = profile.Rows.Select(r => r.Key).ToList();
+        var runOrder = profile.Runs.Select(r => r.Key).ToList();
         var table = new ResultsTable(task.Name, task.Description, profile.Name, GitInfo.BuildCommit(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
             $"{teacherPath} (sha256 {Sha256(teacherPath)[..16]})", $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {device}",
-            results.OrderBy(r => rowOrder.IndexOf(r.Key)).ToList(), budget.OrderBy(p => profile.Runs.ToList().FindIndex(r => r.Key == p.RunKey)).ThenBy(p => p.Step).ToList(), PaperFindings.Check(results));
+            results.OrderBy(r => rowOrder.IndexOf(r.Key)).ToList(), budget.OrderBy(p => runOrder.IndexOf(p.RunKey)).ThenBy(p => p.Step).ToList(), PaperFindings.Check(results));
         table.Save(TablePath);
         AtomicFile.WriteAllText(MarkdownPath, table.ToMarkdown());
         ImageGrid.SaveRows(SamplesPath, overview);
-        foreach (var row in overview) row.Images.Dispose();
+        foreach (var row in overview.Where(r => !ReferenceEquals(r.Images, overviewTruth.Images))) row.Images.Dispose(); // truth is disposed with overviewTruth
         OnNote?.Invoke($"wrote {MarkdownPath}, {TablePath} and {SamplesPath}");
         return table;
     }
@@ -213,15 +211,13 @@ public sealed class ReproductionRunner
         return report;
     }
 
-    /// <summary>The first images' samples of a row: the same seeds as the evaluation, so they are its first samples.</summary>
-    private Tensor OverviewSamples(ITrainingMethod method, ReproductionRow row, LabeledImages images)
+    /// <summary>The first images' samples of a row: the evaluation's seeds, so they are its first samples.</summary>
+    private Tensor OverviewSamples(ITrainingMethod method, ReproductionRow row, Tensor conditions, LabeledImages images)
     {
         using var weights = row.Weights == "ema" ? method.Ema.UseAveragedWeights() : null;
-        using var scope = NewDisposeScope();
-        var conditions = task.Compute(images.Images, images.Indices, 0).to(device);
-        var (samples, _, _) = SampleGeneration.Run((start, size) => method.SamplingModel(conditions.narrow(0, start, size)), schedule, row.Sampler,
-            images.Count, ConditionalEvaluation.DefaultSeedBase, [images.Images.shape[1], images.Images.shape[2], images.Images.shape[3]], images.Count, device);
-        return samples.clamp(-1, 1).MoveToOuterDisposeScope();
+        using var onDevice = conditions.to(device);
+        return ConditionalEvaluation.SamplesAtEvaluationSeeds(method.SamplingModel, onDevice,
+            [images.Images.shape[1], images.Images.shape[2], images.Images.shape[3]], schedule, row.Sampler, device);
     }
 
     private string IdentityPath => Path.Combine(root, "reproduction.json");

@@ -35,4 +35,8 @@ public static class ConditionPreview
             rows.Add(new GridRow(task.ChannelNames[channel], conditions.narrow(1, channel, 1)));
         return rows;
     }
+
+    /// <summary>Grid rows of a conditional result's header: one per condition channel, then "truth" (the images).</summary>
+    public static List<GridRow> ConditionRowsThenTruth(ConditionTask task, torch.Tensor images, torch.Tensor conditions) =>
+        [.. Rows(task, images, conditions).Skip(1), new GridRow("truth", images)];
 }

@@ -8,8 +8,9 @@ public sealed class GitInfoTests
     public void BuildCommitIsTheSourceLinkStampOfTheLibrary()
     {
         string commit = GitInfo.BuildCommit();
-        // Built inside the repository, the SDK stamps the full 40-hex commit.
-        Assert.Matches("^[0-9a-f]{40}$", commit);
+        // Built inside the repository, the SDK stamps the full 40-hex commit; environment/GitDirtyStamp.targets
+        // appends "+dirty" when the build saw uncommitted changes to tracked files.
+        Assert.Matches("^[0-9a-f]{40}(\\+dirty)?$", commit);
     }
 
     [Fact]

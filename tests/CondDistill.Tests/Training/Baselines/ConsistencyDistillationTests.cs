@@ -85,7 +85,8 @@ public sealed class ConsistencyDistillationTests
         var t20 = tensor(new long[] { 20, 20 });
         var (pinned, zS) = ConsistencyDistillationObjective.Loss(oracle, oracle, oracle, Schedule, BoundaryScalingConvention.ReleasedCode, x, t20, t20 - 20, eps);
         double alpha0 = Schedule.Alpha(0), sigma0 = Schedule.Sigma(0), alpha20 = Schedule.Alpha(20), sigma20 = Schedule.Sigma(20);
-        const double cSkip = 6.249960937744139e-06, cOut = 0.9999968750146484;
+        // Released-code scaling at t = 20 (t' = 200, sigma_data = 0.5), in closed form: c_skip = 0.25 / (200^2 + 0.25), c_out = 200 / sqrt(200^2 + 0.25).
+        double cSkip = 0.25 / 40000.25, cOut = 200 / Math.Sqrt(40000.25);
         var z0 = alpha0 * x + sigma0 * eps;
         var expected = (cSkip * (alpha20 * x + sigma20 * eps) + cOut * x - z0).square().mean().item<double>();
         Assert.True(MaxAbs(zS, z0) < 1e-12);
