@@ -76,7 +76,7 @@ internal static class EvaluateCommand
             string outPath = Path.GetFullPath(parse.GetValue(output)!);
             report.Save(outPath);
             Console.WriteLine(FormattableString.Invariant(
-                $"FD-FMNIST {report.FdFmnist:F3}{(report.FdFmnistFloor is double f ? $" (floor {f:F3})" : "")}, KID-FMNIST {report.KidFmnistMean:F3} ± {report.KidFmnistStd:F3}, saturation {report.SaturationRate:P1} (real {report.ReferenceSaturationRate:P1}), {report.MillisecondsPerImage:F2} ms/image; wrote {outPath}"));
+                $"FD-FMNIST {report.FdFmnist:F3}{(report.FdFmnistFloor is double f ? $" (floor {f:F3})" : "")}, KID-FMNIST {report.KidFmnistMean:F3} ± {report.KidFmnistStd:F3}, saturation {report.SaturationRate:P1} (real {report.ReferenceSaturationRate:P1}), {report.MillisecondsPerImage:F2} ms/image{(report.OtherProcessesCpuShare is double share ? $" (other processes used {share:P0} of the CPU meanwhile)" : "")}; wrote {outPath}"));
             return 0;
         });
         return command;

@@ -50,6 +50,11 @@ public sealed record BenchmarkReport(BenchmarkProtocol Protocol, TrainingStepMea
         {
             string verdict = g.WithinThreshold ? "no leak: below" : "ABOVE the leak threshold of";
             lines.Add(Invariant($"memory: resident after step {g.FromStep} {Mib(g.FromBytes)}, after step {g.ToStep} {Mib(g.ToBytes)}: {g.Fraction:+0.0%;-0.0%} ({verdict} {ResidentMemoryGrowth.LeakThreshold:P0})"));
+            var from = Training.MemoryReadings.FirstOrDefault(r => r.Step == g.FromStep);
+            var to = Training.MemoryReadings.FirstOrDefault(r => r.Step == g.ToStep);
+            if (from?.NativeHeap is { } a && to?.NativeHeap is { } b)
+                lines.Add(Invariant(
+                    $"memory: C heap in use (libtorch tensors) {Mib(a.InUseBytes)} -> {Mib(b.InUseBytes)}, freed but held by the allocator {Mib(a.FreeHeldBytes)} -> {Mib(b.FreeHeldBytes)}; managed heap {Mib(from.ManagedHeapBytes)} -> {Mib(to.ManagedHeapBytes)}"));
         }
         if (PyTorch is { } twin)
         {

@@ -19,6 +19,9 @@ namespace CondDistill.Benchmarks;
 /// </summary>
 public static class TrainingStepBench
 {
+    /// <summary>Steps between two memory readings during a leak probe.</summary>
+    public const int ReadingInterval = 100;
+
     /// <summary>Runs <see cref="TrainingStepOptions.TotalSteps"/> steps and summarises them.</summary>
     /// <param name="options">What to measure.</param>
     /// <param name="device">Where to run (CPU when null).</param>
@@ -41,6 +44,7 @@ public static class TrainingStepBench
 
         var times = new List<double>(options.TimedSteps);
         long? fromBytes = null, toBytes = null;
+        var readings = new List<MemoryReading>();
         double loss = double.NaN;
         for (long step = 1; step <= options.TotalSteps; step++)
         {
@@ -48,13 +52,26 @@ public static class TrainingStepBench
             loss = Step(model, optimizer, ema, schedule, imageShape, settings.MaxGradNorm, generator, device);
             clock.Stop();
             if (step > options.WarmUpSteps && times.Count < options.TimedSteps) times.Add(clock.Elapsed.TotalMilliseconds);
-            if (options.LeakToStep > 0 && step == options.LeakFromStep) fromBytes = MemoryProbe.ResidentBytes();
-            if (options.LeakToStep > 0 && step == options.LeakToStep) toBytes = MemoryProbe.ResidentBytes();
-            if (onNote is not null && step % 100 == 0 && options.TotalSteps > 100)
-                onNote(string.Create(CultureInfo.InvariantCulture, $"training step {step}/{options.TotalSteps}, resident {MemoryProbe.ResidentBytes() / 1048576.0:F0} MiB"));
+            if (options.LeakToStep > 0 && (step % ReadingInterval == 0 || step == options.LeakFromStep || step == options.LeakToStep))
+            {
+                var reading = MemoryReading.Take(step);
+                readings.Add(reading);
+                if (step == options.LeakFromStep) fromBytes = reading.ResidentBytes;
+                if (step == options.LeakToStep) toBytes = reading.ResidentBytes;
+                if (onNote is not null && step % ReadingInterval == 0) onNote(Describe(reading, options.TotalSteps));
+            }
         }
         var growth = fromBytes is long a && toBytes is long b ? new ResidentMemoryGrowth(options.LeakFromStep, options.LeakToStep, a, b) : null;
-        return new TrainingStepMeasurement(parameters.Sum(p => p.parameter.numel()), options.BatchSize, Statistics.Median(times), times, loss, growth);
+        return new TrainingStepMeasurement(parameters.Sum(p => p.parameter.numel()), options.BatchSize, Statistics.Median(times), times, loss, growth, readings);
+    }
+
+    /// <summary>One progress line of the leak probe: RSS and what it is made of.</summary>
+    public static string Describe(MemoryReading reading, long totalSteps)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        static string Mib(long bytes) => (bytes / 1048576.0).ToString("F0", CultureInfo.InvariantCulture);
+        var native = reading.NativeHeap is { } n ? $", C heap in use {Mib(n.InUseBytes)} MiB + free held {Mib(n.FreeHeldBytes)} MiB" : "";
+        return $"training step {reading.Step}/{totalSteps}: resident {Mib(reading.ResidentBytes)} MiB (managed heap {Mib(reading.ManagedHeapBytes)} MiB{native})";
     }
 
     /// <summary>One step; returns the loss.</summary>

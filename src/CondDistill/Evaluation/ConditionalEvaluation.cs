@@ -41,8 +41,10 @@ public static class ConditionalEvaluation
         using var scope = NewDisposeScope();
         var conditions = task.Compute(truth.Images, truth.Indices, conditionSeed).to(device);
         long[] shape = [truth.Images.shape[1], truth.Images.shape[2], truth.Images.shape[3]];
+        var cpuShare = Benchmarks.CpuShareMeter.Start();
         var (samples, wall, _) = SampleGeneration.Run((start, size) => modelFor(conditions.narrow(0, start, size)), schedule, sampler,
             truth.Count, DefaultSeedBase, shape, batchSize, device);
+        double? otherProcesses = cpuShare.OtherProcessesShare();
         var clamped = samples.clamp(-1, 1);
         var real = truth.Images.cpu();
 
@@ -76,7 +78,7 @@ public static class ConditionalEvaluation
             // The task's error is a mean square on [-1, 1] images; on [0, 1] images it is a quarter of that.
             ConditionConsistencyPsnrDb: PeakSignalToNoiseRatio.FromMeanSquaredError(consistencyMse / 4),
             SaturationRate: saturation.SampleRate, ReferenceSaturationRate: saturation.ReferenceRate, SaturationRatio: saturation.Ratio,
-            DiversityPairwiseL2: diversity, MillisecondsPerImage: wall.TotalMilliseconds / truth.Count,
+            DiversityPairwiseL2: diversity, MillisecondsPerImage: wall.TotalMilliseconds / truth.Count, OtherProcessesCpuShare: otherProcesses,
             Notes: $"one sample per test image; ms/image = batched sampling wall time / samples (batch {batchSize}); image metrics on samples clamped to [-1, 1], saturation on raw samples; condition consistency = PSNR of the task's own error ({task.Description}).");
         return (report, samples.MoveToOuterDisposeScope());
     }

@@ -22,6 +22,8 @@ namespace CondDistill.Evaluation;
 /// <param name="SaturationRatio">SaturationRate / ReferenceSaturationRate.</param>
 /// <param name="DiversityPairwiseL2">Mean pairwise L2 among samples of one condition (<see cref="SampleDiversity"/>).</param>
 /// <param name="MillisecondsPerImage">Sampling wall time per image (<see cref="SamplingTimer"/>).</param>
+/// <param name="OtherProcessesCpuShare">Share of all processors' time that other processes used while the samples were drawn
+/// (<see cref="Benchmarks.CpuShareMeter"/>); ms/image is comparable only between runs where it is small. Null when not measured.</param>
 /// <param name="FdFmnistFloor">FD-FMNIST between as many real training images as samples and the same real set: the floor a model's FD-FMNIST is read against.</param>
 /// <param name="Notes">Free text: anything a reader must know to interpret the numbers.</param>
 public sealed record MetricsReport(
@@ -40,6 +42,7 @@ public sealed record MetricsReport(
     double? DiversityPairwiseL2 = null,
     double? MillisecondsPerImage = null,
     double? FdFmnistFloor = null,
+    double? OtherProcessesCpuShare = null,
     string? Notes = null)
 {
     /// <summary>Serializer settings of the report files.</summary>

@@ -33,8 +33,10 @@ public static class UnconditionalEvaluation
         int sampleCount, string weights, string? checkpoint, Device device, long seedBase = DefaultSeedBase, int batchSize = 250,
         Action<int, int>? progress = null)
     {
+        var cpuShare = Benchmarks.CpuShareMeter.Start();
         var (samples, wall, _) = SampleGeneration.Run((_, _) => model, schedule, sampler, sampleCount, seedBase,
             [real.shape[1], real.shape[2], real.shape[3]], batchSize, device, progress);
+        double? otherProcesses = cpuShare.OtherProcessesShare();
         using var scope = NewDisposeScope();
         var clamped = samples.clamp(-1, 1);
         var sampleFeatures = extractor.Features(clamped);
@@ -49,7 +51,7 @@ public static class UnconditionalEvaluation
             KidSubsetSize: kid.SubsetSize, KidSubsetCount: kid.SubsetCount, Device: device.ToString());
         var report = new MetricsReport(protocol, FdFmnist: fd, KidFmnistMean: kid.Mean, KidFmnistStd: kid.StandardDeviation,
             SaturationRate: saturation.SampleRate, ReferenceSaturationRate: saturation.ReferenceRate, SaturationRatio: saturation.Ratio,
-            MillisecondsPerImage: wall.TotalMilliseconds / sampleCount,
+            MillisecondsPerImage: wall.TotalMilliseconds / sampleCount, OtherProcessesCpuShare: otherProcesses,
             Notes: $"ms/image = batched sampling wall time / samples (batch {batchSize}); FD and KID on samples clamped to [-1, 1]; saturation on raw samples.");
         return (report, samples);
     }

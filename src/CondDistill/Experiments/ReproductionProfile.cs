@@ -105,7 +105,7 @@ public sealed record ReproductionProfile
     {
         var rows = new List<ReproductionRow>
         {
-            new(ControlNet.Key, Ddim(50)), new(ControlNet.Key, Ddim(8)), new(ControlNet.Key, Ddim(4)),
+            new(ControlNet.Key, Ddim(50)), new(ControlNet.Key, Ddim(20)), new(ControlNet.Key, Ddim(8)), new(ControlNet.Key, Ddim(4)),
             new(ControlNet.Key, new SamplerSpec(SamplerKind.DpmSolverPlusPlus, 4)),
             new(Concat.Key, Ddim(50)), new(Concat.Key, Ddim(4)),
         };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CondDistill.Benchmarks;
 using CondDistill.Evaluation;
 using CondDistill.Runtime;
 
@@ -63,7 +64,7 @@ public sealed record ResultsTable(
                 $"`{first.ExtractorHash[..12]}` against the ground-truth images; PSNR/SSIM/LPIPS-style against the ground truth; " +
                 $"condition consistency = PSNR of avgpool4(sample) vs avgpool4(truth) for super-resolution (the task's own error); " +
                 $"saturation = share of pixels with |x| >= {first.SaturationThreshold} divided by the ground truth's own share; " +
-                $"weights as listed (EMA unless noted); ms/image = batched ({first.Device}) sampling wall time / samples, on a shared 2-core machine.");
+                $"weights as listed (EMA unless noted); ms/image = batched ({first.Device}) sampling wall time / samples{ContentionNote()}.");
         }
         md.AppendLine();
         md.AppendLine("| Method | Sampler | NFE | Weights | FD-FMNIST | KID-FMNIST | PSNR dB | SSIM | LPIPS-style | Cond. PSNR dB | Saturation / truth | ms/image | Trainable params | Train steps x batch | Train wall |");
@@ -72,7 +73,7 @@ public sealed record ResultsTable(
         {
             var m = row.Metrics;
             md.AppendLine(Invariant(
-                $"| {row.Label} | {row.Sampler} | {row.Steps} | {row.Weights} | {m.FdFmnist:F2} | {m.KidFmnistMean:G4} ± {m.KidFmnistStd:G2} | {m.PsnrMeanDb:F2} | {m.SsimMean:F3} | {m.LpipsStyleDistance:F3} | {m.ConditionConsistencyPsnrDb:F2} | {m.SaturationRatio:F2} | {m.MillisecondsPerImage:F1} | {row.TrainableParameters:N0} | {row.TrainSteps} x {row.TrainBatchSize} | {FormatWall(row.TrainWallSeconds)} |"));
+                $"| {row.Label} | {row.Sampler} | {row.Steps} | {row.Weights} | {m.FdFmnist:F2} | {m.KidFmnistMean:G4} ± {m.KidFmnistStd:G2} | {m.PsnrMeanDb:F2} | {m.SsimMean:F3} | {m.LpipsStyleDistance:F3} | {m.ConditionConsistencyPsnrDb:F2} | {m.SaturationRatio:F2} | {m.MillisecondsPerImage:F1}{(IsContended(m) ? "*" : "")} | {row.TrainableParameters:N0} | {row.TrainSteps} x {row.TrainBatchSize} | {FormatWall(row.TrainWallSeconds)} |"));
         }
         if (Budget.Count > 0)
         {
@@ -88,6 +89,19 @@ public sealed record ResultsTable(
                 md.AppendLine(CultureInfo.InvariantCulture, $"- **{finding.Id} {finding.Verdict}.** {finding.Claim} Rule: {finding.Rule} Numbers: {finding.Evidence}");
         }
         return md.ToString();
+    }
+
+    /// <summary>Whether other processes used more than <see cref="BenchmarkReport.ContendedShare"/> of the CPU while the row was sampled.</summary>
+    private static bool IsContended(MetricsReport metrics) => metrics.OtherProcessesCpuShare > BenchmarkReport.ContendedShare;
+
+    /// <summary>How busy the machine was while the rows were sampled, from each row's <see cref="MetricsReport.OtherProcessesCpuShare"/>.</summary>
+    private string ContentionNote()
+    {
+        var shares = Rows.Select(r => r.Metrics.OtherProcessesCpuShare).OfType<double>().ToList();
+        if (shares.Count == 0) return " (load of other processes not measured)";
+        int contended = Rows.Count(r => IsContended(r.Metrics));
+        return Invariant($"; other processes used at most {shares.Max():P0} of the CPU while a row was sampled") +
+            (contended == 0 ? "" : Invariant($", and more than {BenchmarkReport.ContendedShare:P0} for the {contended} rows marked * (their ms/image is inflated)"));
     }
 
     private static string FormatWall(double seconds) =>

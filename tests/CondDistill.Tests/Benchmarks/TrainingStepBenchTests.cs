@@ -26,6 +26,11 @@ public sealed class TrainingStepBenchTests
         Assert.Equal((2, 5), (growth.FromStep, growth.ToStep));
         Assert.True(growth.FromBytes > 0 && growth.ToBytes > 0);
         Assert.True(double.IsFinite(growth.Fraction));
+        // Readings at the probe's two steps (the 100-step interval is never reached in 5 steps).
+        Assert.Equal([2L, 5L], result.MemoryReadings.Select(r => r.Step));
+        Assert.Equal(growth.FromBytes, result.MemoryReadings[0].ResidentBytes);
+        Assert.Equal(growth.ToBytes, result.MemoryReadings[1].ResidentBytes);
+        Assert.All(result.MemoryReadings, r => Assert.True(r.ManagedHeapBytes > 0));
     }
 
     [Fact]
@@ -33,6 +38,7 @@ public sealed class TrainingStepBenchTests
     {
         var result = TrainingStepBench.Measure(new TrainingStepOptions(UNetConfig.Tiny, BatchSize: 1, WarmUpSteps: 0, TimedSteps: 1, LeakToStep: 0));
         Assert.Null(result.MemoryGrowth);
+        Assert.Empty(result.MemoryReadings);
         Assert.Single(result.StepMilliseconds);
     }
 
