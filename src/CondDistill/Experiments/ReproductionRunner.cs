@@ -148,7 +148,8 @@ public sealed class ReproductionRunner
         var runOrder = profile.Runs.Select(r => r.Key).ToList();
         var table = new ResultsTable(task.Name, task.Description, profile.Name, GitInfo.BuildCommit(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
             $"{teacherPath} (sha256 {Sha256(teacherPath)[..16]})", $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {device}",
-            results.OrderBy(r => rowOrder.IndexOf(r.Key)).ToList(), budget.OrderBy(p => runOrder.IndexOf(p.RunKey)).ThenBy(p => p.Step).ToList(), PaperFindings.Check(results));
+            results.OrderBy(r => rowOrder.IndexOf(r.Key)).ToList(), budget.OrderBy(p => runOrder.IndexOf(p.RunKey)).ThenBy(p => p.Step).ToList(), PaperFindings.Check(results),
+            profile.Description);
         table.Save(TablePath);
         AtomicFile.WriteAllText(MarkdownPath, table.ToMarkdown());
         ImageGrid.SaveRows(SamplesPath, overview);

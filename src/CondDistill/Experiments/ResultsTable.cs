@@ -21,9 +21,10 @@ namespace CondDistill.Experiments;
 /// <param name="Rows">Measured rows in table order.</param>
 /// <param name="Budget">The budget curve: few-step quality of every run against training steps.</param>
 /// <param name="Findings">The paper's findings F1-F5 checked against <paramref name="Rows"/>.</param>
+/// <param name="ProfileDescription">What the profile is, in a sentence (<see cref="ReproductionProfile.Description"/>).</param>
 public sealed record ResultsTable(
     string Task, string TaskDescription, string Profile, string GitCommit, string CreatedUtc, string Teacher, string Machine,
-    IReadOnlyList<ResultRow> Rows, IReadOnlyList<BudgetPoint> Budget, IReadOnlyList<Finding> Findings)
+    IReadOnlyList<ResultRow> Rows, IReadOnlyList<BudgetPoint> Budget, IReadOnlyList<Finding> Findings, string? ProfileDescription = null)
 {
     /// <summary>Writes the JSON atomically.</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, MetricsReport.JsonOptions));
@@ -54,6 +55,11 @@ public sealed record ResultsTable(
         md.AppendLine(CultureInfo.InvariantCulture, $"# {TaskDescription}: profile `{Profile}`");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Written {CreatedUtc} by commit `{GitCommit}` on {Machine}. Teacher: {Teacher}.");
+        if (ProfileDescription is not null)
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Profile `{Profile}`: {ProfileDescription}");
+        }
         if (first is not null)
         {
             md.AppendLine();
