@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using CondDistill.Checkpoints;
 using CondDistill.Data;
 using CondDistill.Diffusion;
@@ -24,7 +23,7 @@ internal static class EvaluateSnapshotsCommand
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var dataDir = CommonOptions.DataDir();
-        var command = new Command("evaluate-snapshots", "FD-FMNIST against training steps for every EMA snapshot of a run; writes fd-curve.json and fd-curve.md into the run folder.")
+        var command = new Command("evaluate-snapshots", "FD-FMNIST against training steps for every EMA snapshot of a run (each evaluated once, cached in the run's evaluations/ folder) and the last-quarter convergence check; writes fd-curve.json and fd-curve.md into the run folder.")
         {
             runOption, samples, steps, realCount, extractorPath, device, threads, dataDir,
         };
@@ -33,8 +32,7 @@ internal static class EvaluateSnapshotsCommand
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
             var run = new RunFolder(Path.GetFullPath(parse.GetValue(runOption)!));
-            var snapshots = run.Snapshots();
-            if (snapshots.Count == 0) throw new ArgumentException($"Run folder '{run.Root}' has no EMA snapshots in {run.SnapshotsFolder}.");
+            if (run.Snapshots().Count == 0) throw new ArgumentException($"Run folder '{run.Root}' has no EMA snapshots in {run.SnapshotsFolder}; fix --run.");
             var spec = new SamplerSpec(SamplerKind.Ddim, parse.GetValue(steps));
             using var extractor = FeatureExtractorFile.Load(parse.GetValue(extractorPath) ?? ShippedCheckpoints.PathOf(ShippedCheckpoints.ExtractorFile), torchDevice);
             var data = FashionMnist.Open(parse.GetValue(dataDir));
@@ -42,30 +40,23 @@ internal static class EvaluateSnapshotsCommand
             int count = parse.GetValue(samples);
             using var train = data.Load(DatasetSplit.Train, 0, count);
             double floor = UnconditionalEvaluation.RealFloor(extractor, train.Images, real.Images);
-            var rows = new List<(long Step, MetricsReport Report)>();
-            foreach (var (step, path) in snapshots)
+            string extractorHash = ExtractorHash.Compute(extractor);
+            string protocolKey = FormattableString.Invariant($"{spec.Name}.{count}-samples.test-{real.Count}.{extractorHash[..12]}");
+            var points = SnapshotCurve.Evaluate(run, protocolKey, path =>
             {
                 using var unet = ModelCheckpoint.LoadUNet(path);
                 unet.to(torchDevice).eval();
                 var (report, generated) = UnconditionalEvaluation.Evaluate(unet.AsVelocityModel(), NoiseSchedule.Cosine(), spec, extractor, real.Images,
                     "test", count, "ema", path, torchDevice);
                 generated.Dispose();
-                rows.Add((step, report with { FdFmnistFloor = floor }));
-                Console.WriteLine(FormattableString.Invariant($"step {step}: FD-FMNIST {report.FdFmnist:F3} (floor {floor:F3} at {count} training images)"));
-            }
-            var md = new StringBuilder();
-            md.AppendLine(FormattableString.Invariant($"# FD-FMNIST against pretraining steps ({run.Root})"));
-            md.AppendLine();
-            md.AppendLine(FormattableString.Invariant($"Protocol: EMA snapshots, {count} samples each (seeds {UnconditionalEvaluation.DefaultSeedBase}..{UnconditionalEvaluation.DefaultSeedBase + count - 1}), {spec.Name}, against the first {real.Count} test images; extractor {ExtractorHash.Compute(extractor)[..12]}; floor = FD-FMNIST of the first {count} training images against the same test images = {floor:F3}."));
-            md.AppendLine();
-            md.AppendLine("| step | FD-FMNIST | KID-FMNIST | saturation / real |");
-            md.AppendLine("|---:|---:|---:|---:|");
-            foreach (var (step, r) in rows)
-                md.AppendLine(FormattableString.Invariant($"| {step} | {r.FdFmnist:F3} | {r.KidFmnistMean:F2} ± {r.KidFmnistStd:F2} | {r.SaturationRatio:F3} |"));
-            AtomicFile.WriteAllText(Path.Combine(run.Root, "fd-curve.md"), md.ToString());
-            AtomicFile.WriteAllText(Path.Combine(run.Root, "fd-curve.json"),
-                System.Text.Json.JsonSerializer.Serialize(rows.Select(r => new { step = r.Step, report = r.Report }), MetricsReport.JsonOptions));
-            Console.WriteLine(md.ToString());
+                return report with { FdFmnistFloor = floor };
+            }, Console.WriteLine);
+            string md = SnapshotCurve.ToMarkdown($"FD-FMNIST against pretraining steps ({run.Root})",
+                FormattableString.Invariant($"Protocol: EMA snapshots, {count} samples each (seeds {UnconditionalEvaluation.DefaultSeedBase}..{UnconditionalEvaluation.DefaultSeedBase + count - 1}), {spec.Name}, against the first {real.Count} test images; extractor {extractorHash[..12]}; floor = FD-FMNIST of the first {count} training images against the same test images = {floor:F3}."),
+                points);
+            AtomicFile.WriteAllText(Path.Combine(run.Root, "fd-curve.md"), md);
+            AtomicFile.WriteAllText(Path.Combine(run.Root, "fd-curve.json"), System.Text.Json.JsonSerializer.Serialize(points, MetricsReport.JsonOptions));
+            Console.WriteLine(md);
             return 0;
         });
         return command;

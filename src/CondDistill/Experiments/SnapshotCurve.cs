@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CondDistill.Evaluation;
+using CondDistill.Runtime;
+
+namespace CondDistill.Experiments;
+
+/// <summary>
+/// Quality against training steps of a pretraining run: every EMA snapshot evaluated once per
+/// protocol, cached in the run's <c>evaluations/</c> folder beside the snapshot's SHA-256 (a snapshot
+/// that changes is evaluated again), and the last-quarter <see cref="Convergence"/> check.
+/// </summary>
+public static class SnapshotCurve
+{
+    /// <summary>Evaluates every snapshot of <paramref name="run"/> not yet evaluated under <paramref name="protocolKey"/>.</summary>
+    /// <param name="run">The pretraining run.</param>
+    /// <param name="protocolKey">Names the protocol in cache file names (sampler, samples, reference, extractor), e.g. "ddim-50.500-samples.test-10000.b1b365d8ee6b".</param>
+    /// <param name="evaluate">Evaluates one snapshot file.</param>
+    /// <param name="onNote">Progress lines.</param>
+    /// <returns>One point per snapshot, ordered by step.</returns>
+    public static IReadOnlyList<SnapshotCurvePoint> Evaluate(RunFolder run, string protocolKey, Func<string, MetricsReport> evaluate, Action<string>? onNote = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrWhiteSpace(protocolKey);
+        ArgumentNullException.ThrowIfNull(evaluate);
+        var snapshots = run.Snapshots();
+        if (snapshots.Count == 0) throw new ArgumentException($"Run folder '{run.Root}' has no EMA snapshots in {run.SnapshotsFolder}.");
+        string cacheFolder = Path.Combine(run.Root, "evaluations");
+        Directory.CreateDirectory(cacheFolder);
+        var points = new List<SnapshotCurvePoint>();
+        foreach (var (step, path) in snapshots)
+        {
+            string sha = Sha256(path);
+            string cachePath = Path.Combine(cacheFolder, $"snapshot-{step:D8}.{protocolKey}.json");
+            if (TryLoad(cachePath) is { } cached && cached.SnapshotSha256 == sha && cached.Step == step)
+            {
+                onNote?.Invoke(string.Create(CultureInfo.InvariantCulture, $"step {step}: FD-FMNIST {cached.Report.FdFmnist:F3} (cached: {cachePath})"));
+                points.Add(cached);
+                continue;
+            }
+            var point = new SnapshotCurvePoint(step, sha, evaluate(path));
+            AtomicFile.WriteAllText(cachePath, JsonSerializer.Serialize(point, MetricsReport.JsonOptions));
+            onNote?.Invoke(string.Create(CultureInfo.InvariantCulture, $"step {step}: FD-FMNIST {point.Report.FdFmnist:F3}"));
+            points.Add(point);
+        }
+        return points;
+    }
+
+    /// <summary>The curve as a Markdown table with the protocol and the last-quarter convergence check.</summary>
+    /// <param name="title">Heading text.</param>
+    /// <param name="protocol">The protocol sentence.</param>
+    /// <param name="points">The curve.</param>
+    public static string ToMarkdown(string title, string protocol, IReadOnlyList<SnapshotCurvePoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# {title}");
+        md.AppendLine();
+        md.AppendLine(protocol);
+        md.AppendLine();
+        md.AppendLine("| step | FD-FMNIST | KID-FMNIST | saturation / real |");
+        md.AppendLine("|---:|---:|---:|---:|");
+        foreach (var p in points.OrderBy(p => p.Step))
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {p.Step} | {p.Report.FdFmnist:F3} | {p.Report.KidFmnistMean:F2} ± {p.Report.KidFmnistStd:F2} | {p.Report.SaturationRatio:F3} |");
+        md.AppendLine();
+        md.AppendLine(DescribeConvergence(points));
+        return md.ToString();
+    }
+
+    /// <summary>One sentence: the FD gain over the last quarter of the curve against <see cref="Convergence.Threshold"/>.</summary>
+    public static string DescribeConvergence(IReadOnlyList<SnapshotCurvePoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var convergence = Convergence.OfLastQuarter(points.Where(p => p.Report.FdFmnist is not null).Select(p => (p.Step, p.Report.FdFmnist!.Value)));
+        if (convergence is not { } c) return "Last quarter: not enough snapshots to compare (needs one at or before 3/4 of the last step).";
+        string verdict = c.StoppedImproving
+            ? string.Create(CultureInfo.InvariantCulture, $"stopped improving (below {Convergence.Threshold:P0}).")
+            : string.Create(CultureInfo.InvariantCulture, $"still improving (at least {Convergence.Threshold:P0}).");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Last quarter: FD-FMNIST {c.FromFd:F3} at step {c.FromStep} -> {c.ToFd:F3} at step {c.ToStep}, a gain of {c.Gain:P1}: {verdict}");
+    }
+
+    private static SnapshotCurvePoint? TryLoad(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<SnapshotCurvePoint>(File.ReadAllText(path), MetricsReport.JsonOptions);
+        }
+        catch (JsonException)
+        {
+            return null; // a damaged cache entry is recomputed and overwritten
+        }
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

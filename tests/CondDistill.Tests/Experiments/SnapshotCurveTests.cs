@@ -1,0 +1,52 @@
+using CondDistill.Evaluation;
+using CondDistill.Experiments;
+
+namespace CondDistill.Tests.Experiments;
+
+public sealed class SnapshotCurveTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("snapshot-curve-").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    private static MetricsReport Report(double fd) =>
+        new(new EvaluationProtocol("hash", "test", 10, 5, [0L, 4L], "ema", "ddim-50", 50), FdFmnist: fd, KidFmnistMean: 1, KidFmnistStd: 0.5, SaturationRatio: 0.5);
+
+    [Fact]
+    public void Each_snapshot_is_evaluated_once_and_again_only_when_its_file_changes()
+    {
+        var run = new RunFolder(root);
+        run.Create();
+        File.WriteAllText(run.SnapshotPath(2000), "weights at 2000");
+        File.WriteAllText(run.SnapshotPath(4000), "weights at 4000");
+        var calls = new List<string>();
+        MetricsReport Evaluate(string path) { calls.Add(Path.GetFileName(path)); return Report(100.0 / calls.Count); }
+
+        var first = SnapshotCurve.Evaluate(run, "ddim-50.5-samples", Evaluate);
+        Assert.Equal([2000L, 4000L], first.Select(p => p.Step));
+        Assert.Equal(2, calls.Count);
+
+        File.WriteAllText(run.SnapshotPath(6000), "weights at 6000");
+        var second = SnapshotCurve.Evaluate(run, "ddim-50.5-samples", Evaluate);
+        Assert.Equal(["ema-step-00006000.safetensors"], calls.Skip(2));
+        Assert.Equal(first.Select(p => p.Report.FdFmnist), second.Take(2).Select(p => p.Report.FdFmnist));
+
+        File.WriteAllText(run.SnapshotPath(2000), "different weights at 2000");
+        SnapshotCurve.Evaluate(run, "ddim-50.5-samples", Evaluate);
+        Assert.Equal(["ema-step-00002000.safetensors"], calls.Skip(3));
+
+        SnapshotCurve.Evaluate(run, "ddim-50.9-samples", Evaluate); // another protocol: all again
+        Assert.Equal(7, calls.Count);
+    }
+
+    [Fact]
+    public void Markdown_states_the_last_quarter_verdict()
+    {
+        var points = new[] { new SnapshotCurvePoint(8000, "a", Report(100)), new SnapshotCurvePoint(4000, "b", Report(200)) };
+        string md = SnapshotCurve.ToMarkdown("curve", "Protocol: test.", points);
+        Assert.Contains("| 4000 | 200.000 | 1.00 ± 0.50 | 0.500 |", md);
+        Assert.True(md.IndexOf("| 4000 |", StringComparison.Ordinal) < md.IndexOf("| 8000 |", StringComparison.Ordinal));
+        Assert.Contains("Last quarter: FD-FMNIST 200.000 at step 4000 -> 100.000 at step 8000, a gain of 50.0 %: still improving (at least 10 %).", md);
+        Assert.Contains("not enough snapshots", SnapshotCurve.DescribeConvergence([points[0]]));
+    }
+}
