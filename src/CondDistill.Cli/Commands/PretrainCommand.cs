@@ -20,6 +20,10 @@ internal static class PretrainCommand
         };
         resume.AcceptOnlyFromAmong("latest", "none");
         var steps = new Option<long?>("--max-train-steps") { Description = "Total steps of the run." };
+        var decay = new Option<long?>("--learning-rate-decay-steps")
+        {
+            Description = "Decay the learning rate linearly to 0 over the last N steps (0 = constant after warm-up); may be set on resume if the decay starts after the current step.",
+        };
         var batch = new Option<int?>("--train-batch-size") { Description = "Images per step." };
         var trainImages = new Option<int?>("--train-images") { Description = "Use the first N training images (default all 60,000)." };
         var stopAfter = new Option<long?>("--stop-after") { Description = "Stop with a checkpoint after this many steps in this call (time-boxed sessions)." };
@@ -30,7 +34,7 @@ internal static class PretrainCommand
 
         var command = new Command("pretrain", "Train the unconditional UNet teacher on the Fashion-MNIST training split (resumable).")
         {
-            configFile, output, resume, steps, batch, trainImages, stopAfter, seed, device, threads, dataDir,
+            configFile, output, resume, steps, decay, batch, trainImages, stopAfter, seed, device, threads, dataDir,
         };
         command.SetAction(parse =>
         {
@@ -40,10 +44,12 @@ internal static class PretrainCommand
             config = config with
             {
                 MaxTrainSteps = parse.GetValue(steps) ?? config.MaxTrainSteps,
+                LearningRateDecaySteps = parse.GetValue(decay) ?? config.LearningRateDecaySteps,
                 TrainBatchSize = parse.GetValue(batch) ?? config.TrainBatchSize,
                 TrainImages = parse.GetValue(trainImages) ?? config.TrainImages,
                 Seed = parse.GetValue(seed) ?? config.Seed,
             };
+            config.Validate();
             var run = new RunFolder(Path.GetFullPath(parse.GetValue(output)!));
             var trainer = new Pretrainer(config, run, ComputeDevice.Resolve(parse.GetValue(device)))
             {

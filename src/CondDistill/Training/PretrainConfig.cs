@@ -26,6 +26,13 @@ public sealed record PretrainConfig
     /// <summary>Linear learning-rate warm-up steps.</summary>
     public long LearningRateWarmupSteps { get; init; } = 500;
 
+    /// <summary>
+    /// The last N steps decay the learning rate linearly to 0 (warm-up, stable, decay:
+    /// <see cref="LearningRateSchedule.WarmupStableDecay"/>); 0 keeps it constant after warm-up. It may be set
+    /// or changed on resume as long as the decay starts after the steps already taken.
+    /// </summary>
+    public long LearningRateDecaySteps { get; init; }
+
     /// <summary>AdamW weight decay.</summary>
     public double WeightDecay { get; init; }
 
@@ -76,6 +83,8 @@ public sealed record PretrainConfig
         Require(TrainBatchSize > 0, "train_batch_size", "must be at least 1");
         Require(LearningRate > 0, "learning_rate", "must be positive");
         Require(LearningRateWarmupSteps >= 0, "learning_rate_warmup_steps", "must be 0 or more");
+        Require(LearningRateDecaySteps >= 0 && LearningRateDecaySteps <= MaxTrainSteps - LearningRateWarmupSteps, "learning_rate_decay_steps",
+            "must be in 0..max_train_steps - learning_rate_warmup_steps (the decay starts after the warm-up)");
         Require(WeightDecay >= 0, "weight_decay", "must be 0 or more");
         Require(MaxGradNorm > 0, "max_grad_norm", "must be positive");
         Require(EmaDecay is >= 0 and < 1, "ema_decay", "must be in [0, 1)");
@@ -88,6 +97,13 @@ public sealed record PretrainConfig
         Require(LoggingSteps > 0, "logging_steps", "must be at least 1");
         Model.Validate();
     }
+
+    /// <summary>The learning rate of the zero-based <paramref name="step"/>.</summary>
+    public double LearningRateAt(long step) =>
+        LearningRateSchedule.WarmupStableDecay(step, LearningRate, LearningRateWarmupSteps, MaxTrainSteps, LearningRateDecaySteps);
+
+    /// <summary>First step whose learning rate the decay changes (<see cref="MaxTrainSteps"/> without decay).</summary>
+    public long LearningRateDecayStart => LearningRateSchedule.DecayStart(MaxTrainSteps, LearningRateDecaySteps);
 
     /// <summary>JSON options: snake_case names, indented.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()

@@ -53,7 +53,7 @@ public sealed class Pretrainer
     public long Run(FashionMnist data, bool resume, long? stopAfterSteps = null)
     {
         run.Create();
-        CheckOrWriteConfig(resume);
+        var previousConfig = ReadPreviousConfig(resume);
         var schedule = NoiseSchedule.FromName(config.Schedule);
         using var model = new UNet(config.Model, new Generator((ulong)config.Seed));
         model.to(device);
@@ -68,6 +68,7 @@ public sealed class Pretrainer
         {
             var state = TrainingCheckpoint.Load(run.LatestCheckpointPath, model, model.Description, ema, optimizer, generator);
             step = state.Step;
+            CheckScheduleUnchangedBefore(previousConfig, step);
             metrics.TruncateAfter(step);
             OnNote?.Invoke($"resumed from {run.LatestCheckpointPath} at step {step}");
         }
@@ -76,6 +77,7 @@ public sealed class Pretrainer
             File.Delete(run.MetricsPath);
         }
 
+        AtomicFile.WriteAllText(run.ConfigPath, config.ToJson());
         using var trainImages = data.Load(DatasetSplit.Train, 0, config.TrainImages);
         var batches = new EpochBatches(config.TrainImages, config.TrainBatchSize, config.Seed);
         var meter = new ThroughputMeter();
@@ -89,7 +91,7 @@ public sealed class Pretrainer
 
         while (step < stopAt)
         {
-            double lr = LearningRateSchedule.WarmupConstant(step, config.LearningRate, config.LearningRateWarmupSteps);
+            double lr = config.LearningRateAt(step);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             lossSum += TrainStep(model, optimizer, schedule, trainImages.Images, batches.ForStep(step), generator);
             lossCount++;
@@ -164,18 +166,32 @@ public sealed class Pretrainer
         OnNote?.Invoke($"samples at step {step}: {path}");
     }
 
-    private void CheckOrWriteConfig(bool resume)
+    /// <summary>
+    /// The config the run folder was started with (null for a new run). Only the run's length and its final
+    /// learning-rate decay may differ; <see cref="CheckScheduleUnchangedBefore"/> then checks the steps taken.
+    /// </summary>
+    private PretrainConfig? ReadPreviousConfig(bool resume)
     {
-        string json = config.ToJson();
-        if (resume && File.Exists(run.ConfigPath))
-        {
-            var previous = PretrainConfig.FromJson(File.ReadAllText(run.ConfigPath), run.ConfigPath);
-            // Only the length of the run may change on resume.
-            if (previous with { MaxTrainSteps = config.MaxTrainSteps } != config)
-                throw new InvalidOperationException(
-                    $"Run folder '{run.Root}' was started with a different config ({run.ConfigPath}); only max_train_steps may change on resume. " +
-                    "Fix: use the same settings, or a new --out folder.");
-        }
-        AtomicFile.WriteAllText(run.ConfigPath, json);
+        if (!resume || !File.Exists(run.ConfigPath)) return null;
+        var previous = PretrainConfig.FromJson(File.ReadAllText(run.ConfigPath), run.ConfigPath);
+        if (previous with { MaxTrainSteps = config.MaxTrainSteps, LearningRateDecaySteps = config.LearningRateDecaySteps } != config)
+            throw new InvalidOperationException(
+                $"Run folder '{run.Root}' was started with a different config ({run.ConfigPath}); only max_train_steps and learning_rate_decay_steps may change on resume. " +
+                "Fix: use the same settings, or a new --out folder.");
+        return previous;
+    }
+
+    /// <summary>A resumed run may change its length or decay only where no step has been taken yet.</summary>
+    private void CheckScheduleUnchangedBefore(PretrainConfig? previous, long step)
+    {
+        if (previous is null) return;
+        long firstChanged = Math.Min(previous.LearningRateDecayStart, config.LearningRateDecayStart);
+        bool sameSchedule = previous.LearningRateDecaySteps == 0 && config.LearningRateDecaySteps == 0
+            || previous.MaxTrainSteps == config.MaxTrainSteps && previous.LearningRateDecaySteps == config.LearningRateDecaySteps;
+        if (!sameSchedule && firstChanged < step)
+            throw new InvalidOperationException(FormattableString.Invariant(
+                $"Run folder '{run.Root}' is at step {step}, but the new max_train_steps {config.MaxTrainSteps} / learning_rate_decay_steps {config.LearningRateDecaySteps} ") +
+                FormattableString.Invariant($"change the learning rate from step {firstChanged} on (was max_train_steps {previous.MaxTrainSteps} / learning_rate_decay_steps {previous.LearningRateDecaySteps}), which is already trained. ") +
+                "Fix: let the decay start at or after the current step, or start a new --out folder.");
     }
 }

@@ -74,6 +74,40 @@ public sealed class PretrainerTests
     }
 
     [Fact]
+    public void A_decay_chosen_on_resume_keeps_the_steps_taken_and_one_reaching_back_is_refused()
+    {
+        using var data = SyntheticFashionMnist.Create(trainCount: 12, testCount: 2);
+        var fashion = FashionMnist.Open(data.Folder);
+        string root = Directory.CreateTempSubdirectory("pretrain").FullName;
+        try
+        {
+            // Planned with a constant rate, decayed over the last 3 of 6 steps once 3 were taken:
+            // the same weights as a run that had the decay from the start.
+            var planned = new RunFolder(Path.Combine(root, "planned"));
+            var late = new RunFolder(Path.Combine(root, "late"));
+            Assert.Equal(6, new Pretrainer(Tiny(6) with { LearningRateDecaySteps = 3 }, planned, torch.CPU).Run(fashion, resume: true));
+            Assert.Equal(3, new Pretrainer(Tiny(6), late, torch.CPU).Run(fashion, resume: true, stopAfterSteps: 3));
+            var tooEarly = Assert.Throws<InvalidOperationException>(() =>
+                new Pretrainer(Tiny(6) with { LearningRateDecaySteps = 4 }, late, torch.CPU).Run(fashion, resume: true));
+            Assert.Contains("is at step 3", tooEarly.Message);
+            Assert.Contains("from step 2 on", tooEarly.Message);
+            Assert.Equal(6, new Pretrainer(Tiny(6) with { LearningRateDecaySteps = 3 }, late, torch.CPU).Run(fashion, resume: true));
+
+            using var a = ModelCheckpoint.LoadUNet(planned.FinalEmaPath);
+            using var b = ModelCheckpoint.LoadUNet(late.FinalEmaPath);
+            foreach (var ((name, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
+                Assert.True(pa.equal(pb).all().item<bool>(), $"parameter {name} differs");
+            var rates = new MetricsLog(late.MetricsPath).Read().Select(r => (double)r["lr"]!).ToList();
+            Assert.Equal(3, rates.Count(lr => lr < Tiny(6).LearningRate)); // warm-up step 0 and decay steps 4 and 5
+            Assert.Equal(Tiny(6).LearningRate / 3, rates[^1], 12); // the last step at a third of the peak
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ConfigErrorsNameTheField()
     {
         var error = Assert.Throws<ArgumentException>(() => PretrainConfig.FromJson("{\"train_batch_size\": 0}", "run.json"));
@@ -81,6 +115,8 @@ public sealed class PretrainerTests
         var unknown = Assert.Throws<ArgumentException>(() => PretrainConfig.FromJson("{\"batchsize\": 4}", "run.json"));
         Assert.Contains("run.json", unknown.Message);
         Assert.Contains("batchsize", unknown.Message);
+        var decay = Assert.Throws<ArgumentException>(() => (Tiny(5) with { LearningRateDecaySteps = 4 }).Validate());
+        Assert.Contains("'learning_rate_decay_steps'", decay.Message);
         var roundTrip = PretrainConfig.FromJson(Tiny(5).ToJson(), "x");
         Assert.Equal(Tiny(5), roundTrip);
     }
