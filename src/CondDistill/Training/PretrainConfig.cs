@@ -103,6 +103,7 @@ public sealed record PretrainConfig
         LearningRateSchedule.WarmupStableDecay(step, LearningRate, LearningRateWarmupSteps, MaxTrainSteps, LearningRateDecaySteps);
 
     /// <summary>First step whose learning rate the decay changes (<see cref="MaxTrainSteps"/> without decay).</summary>
+    [JsonIgnore]
     public long LearningRateDecayStart => LearningRateSchedule.DecayStart(MaxTrainSteps, LearningRateDecaySteps);
 
     /// <summary>JSON options: snake_case names, indented.</summary>

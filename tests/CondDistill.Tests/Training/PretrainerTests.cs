@@ -117,6 +117,7 @@ public sealed class PretrainerTests
         Assert.Contains("batchsize", unknown.Message);
         var decay = Assert.Throws<ArgumentException>(() => (Tiny(5) with { LearningRateDecaySteps = 4 }).Validate());
         Assert.Contains("'learning_rate_decay_steps'", decay.Message);
+        Assert.DoesNotContain("decay_start", (Tiny(5) with { LearningRateDecaySteps = 2 }).ToJson()); // derived, not a setting
         var roundTrip = PretrainConfig.FromJson(Tiny(5).ToJson(), "x");
         Assert.Equal(Tiny(5), roundTrip);
     }
