@@ -22,7 +22,7 @@ namespace CondDistill.Experiments;
 /// </summary>
 /// <remarks>
 /// Folder layout: <c>reproduction.json</c> (task, profile, teacher), <c>runs/{run}/</c> (one
-/// <see cref="RunFolder"/> per run), <c>evaluations/{row}.json</c>, <c>budget.json</c>, <c>table.json</c>,
+/// <see cref="RunFolder"/> per run, with the run's budget points in <c>budget.json</c>), <c>evaluations/{row}.json</c>, <c>table.json</c>,
 /// <c>table.md</c>, <c>samples.png</c> (condition, ground truth and every row on the first 8 test images).
 /// </remarks>
 public sealed class ReproductionRunner
@@ -79,70 +79,55 @@ public sealed class ReproductionRunner
     /// <summary>The run folder of <paramref name="runKey"/>.</summary>
     public RunFolder RunFolderOf(string runKey) => new(Path.Combine(root, "runs", runKey));
 
+    /// <summary>
+    /// Trains (and measures the budget curve of) the runs named in <paramref name="onlyRuns"/>, or all of
+    /// them, without evaluating rows or writing the table. Several processes may train disjoint runs of one
+    /// folder at once (each run has its own folder and budget file); <see cref="Run"/> afterwards finds
+    /// them finished and evaluates every row on a quiet machine.
+    /// </summary>
+    /// <param name="onlyRuns">Run keys (see <see cref="ReproductionRun.Key"/>); null = every run of the profile.</param>
+    /// <exception cref="ArgumentException">A key is not a run of the profile; the message lists the allowed keys.</exception>
+    /// <exception cref="InvalidOperationException">A two-stage run is selected before the fine-tuning run it distils has finished.</exception>
+    public void Train(IReadOnlyCollection<string>? onlyRuns = null)
+    {
+        var selected = SelectRuns(onlyRuns);
+        using var session = Open();
+        foreach (var run in selected)
+        {
+            using var trained = TrainRun(run, session);
+        }
+        OnNote?.Invoke($"trained {string.Join(", ", selected.Select(r => r.Key))}; `reproduce` without --only-runs evaluates every row and writes the table");
+    }
+
     /// <summary>Trains what is missing, evaluates what is not cached, and writes the table.</summary>
     public ResultsTable Run()
     {
-        if (!File.Exists(teacherPath))
-            throw new FileNotFoundException($"Teacher checkpoint '{teacherPath}' not found. Fix: pass --teacher with a pretrained UNet (condistill pretrain writes ema.safetensors) or restore data/checkpoints/.", teacherPath);
-        Directory.CreateDirectory(root);
-        CheckOrWriteIdentity();
-        using var teacher = ModelCheckpoint.LoadUNet(teacherPath);
-        teacher.to(device).eval();
-        using var extractor = FeatureExtractorFile.Load(extractorPath, device);
-        using var truth = data.Load(DatasetSplit.Test, 0, profile.EvalImages);
-        using var budgetTruth = data.Load(DatasetSplit.Test, 0, profile.BudgetImages);
-        using var overviewTruth = data.Load(DatasetSplit.Test, 0, Math.Min(OverviewImages, profile.EvalImages));
-        var budget = LoadBudget();
+        using var session = Open();
         var results = new List<ResultRow>();
         var overview = new List<GridRow>();
+        using var overviewTruth = data.Load(DatasetSplit.Test, 0, Math.Min(OverviewImages, profile.EvalImages));
+        using var truth = data.Load(DatasetSplit.Test, 0, profile.EvalImages);
         using var overviewConditions = task.Compute(overviewTruth.Images, overviewTruth.Indices, 0);
         overview.AddRange(ConditionPreview.ConditionRowsThenTruth(task, overviewTruth.Images, overviewConditions));
 
         foreach (var run in profile.Runs)
         {
-            var config = ConfigOf(run);
-            var folder = RunFolderOf(run.Key);
-            config.EnsureResumableIn(folder);
-            folder.Create();
-            AtomicFile.WriteAllText(folder.ConfigPath, config.ToJson());
-            using var method = MethodCatalog.Create(config, teacher, task.ConditionChannels, schedule);
-            long trainable = method.TrainableParameters.Sum(p => p.Parameter.numel());
-            var budgetRows = profile.BudgetRows.Where(r => r.RunKey == run.Key).ToList();
-            OnNote?.Invoke($"run {run.Key}: {method.Name}, {config.MaxTrainSteps} steps of batch {config.TrainBatchSize}, {trainable:N0} trainable parameters");
-            var trainer = new MethodTrainer(method, task, schedule, config.ToSettings(), folder, device)
-            {
-                OnProgress = p => OnProgress?.Invoke(run.Key, p),
-                OnNote = note => OnNote?.Invoke($"  {note}"),
-                CheckpointMetadata = new Dictionary<string, string> { ["experiment_config"] = config.ToJson(), ["teacher"] = teacherPath },
-                MilestoneSteps = profile.BudgetSteps.ToHashSet(),
-                OnMilestone = step =>
-                {
-                    foreach (var row in budgetRows)
-                    {
-                        var report = EvaluateRow(method, run, row, budgetTruth, extractor, folder, diversity: false);
-                        budget.RemoveAll(p => p.RunKey == run.Key && p.Step == step && p.Sampler == row.Sampler.Name);
-                        budget.Add(new BudgetPoint(run.Key, run.Label, row.Sampler.Name, step, report.FdFmnist!.Value, report.KidFmnistMean!.Value, report.PsnrMeanDb!.Value));
-                        SaveBudget(budget);
-                        OnNote?.Invoke($"  budget {run.Key} {row.Sampler.Name} at step {step}: FD-FMNIST {report.FdFmnist:F2} on {budgetTruth.Count} images");
-                    }
-                },
-            };
-            long reached = trainer.Run(data, resume: true);
-            if (reached < config.MaxTrainSteps)
-                throw new InvalidOperationException($"Run '{run.Key}' stopped at step {reached} of {config.MaxTrainSteps}.");
+            using var trained = TrainRun(run, session);
+            var (method, config, folder, trainable) = (trained.Method, trained.Config, trained.Folder, trained.TrainableParameters);
             double wall = new MetricsLog(folder.MetricsPath).LastValue("elapsed_seconds");
 
             method.Student.Module.eval();
             using var noGrad = no_grad();
             foreach (var row in profile.Rows.Where(r => r.RunKey == run.Key))
             {
-                var metrics = CachedOrEvaluate(method, run, row, config, truth, extractor, folder);
+                var metrics = CachedOrEvaluate(method, run, row, config, truth, session.Extractor, folder);
                 results.Add(new ResultRow(row.Key, run.Label, run.Key, row.Sampler.Name, row.Sampler.Steps, row.Weights, metrics,
                     trainable, config.MaxTrainSteps, config.TrainBatchSize, wall));
                 overview.Add(new GridRow($"{run.Key} {row.Sampler.Name}{(row.Weights == "ema" ? "" : " " + row.Weights)}",
                     OverviewSamples(method, row, overviewConditions, overviewTruth)));
             }
         }
+        var budget = profile.Runs.SelectMany(r => LoadBudget(r.Key)).ToList();
 
         var rowOrder = profile.Rows.Select(r => r.Key).ToList();
         var runOrder = profile.Runs.Select(r => r.Key).ToList();
@@ -156,6 +141,98 @@ public sealed class ReproductionRunner
         foreach (var row in overview.Where(r => !ReferenceEquals(r.Images, overviewTruth.Images))) row.Images.Dispose(); // truth is disposed with overviewTruth
         OnNote?.Invoke($"wrote {MarkdownPath}, {TablePath} and {SamplesPath}");
         return table;
+    }
+
+    /// <summary>What every run of one invocation shares: the teacher, the extractor and the budget images.</summary>
+    private sealed class Session(UNet teacher, FeatureExtractor extractor, LabeledImages budgetTruth) : IDisposable
+    {
+        public UNet Teacher { get; } = teacher;
+        public FeatureExtractor Extractor { get; } = extractor;
+        public LabeledImages BudgetTruth { get; } = budgetTruth;
+
+        public void Dispose()
+        {
+            BudgetTruth.Dispose();
+            Extractor.Dispose();
+            Teacher.Dispose();
+        }
+    }
+
+    /// <summary>A finished run's method with its weights, ready to evaluate.</summary>
+    private sealed record TrainedRun(ITrainingMethod Method, ExperimentConfig Config, RunFolder Folder, long TrainableParameters) : IDisposable
+    {
+        public void Dispose() => Method.Dispose();
+    }
+
+    private Session Open()
+    {
+        if (!File.Exists(teacherPath))
+            throw new FileNotFoundException($"Teacher checkpoint '{teacherPath}' not found. Fix: pass --teacher with a pretrained UNet (condistill pretrain writes ema.safetensors) or restore data/checkpoints/.", teacherPath);
+        Directory.CreateDirectory(root);
+        CheckOrWriteIdentity();
+        var teacher = ModelCheckpoint.LoadUNet(teacherPath);
+        teacher.to(device).eval();
+        return new Session(teacher, FeatureExtractorFile.Load(extractorPath, device), data.Load(DatasetSplit.Test, 0, profile.BudgetImages));
+    }
+
+    private List<ReproductionRun> SelectRuns(IReadOnlyCollection<string>? onlyRuns)
+    {
+        if (onlyRuns is null) return profile.Runs.ToList();
+        var keys = profile.Runs.Select(r => r.Key).ToList();
+        var unknown = onlyRuns.Where(k => !keys.Contains(k)).ToList();
+        if (unknown.Count > 0 || onlyRuns.Count == 0)
+            throw new ArgumentException(
+                $"--only-runs: {(unknown.Count > 0 ? $"'{string.Join("', '", unknown)}' is not a run of profile '{profile.Name}'" : "no run named")}; allowed keys: {string.Join(", ", keys)}.");
+        return profile.Runs.Where(r => onlyRuns.Contains(r.Key)).ToList();
+    }
+
+    /// <summary>Trains one run to the profile's budget (resuming, or at once returning a finished run), measuring its budget rows at the milestones.</summary>
+    private TrainedRun TrainRun(ReproductionRun run, Session session)
+    {
+        if (run.ConditionalTeacherRun is string dependency && !File.Exists(RunFolderOf(dependency).FinalEmaPath))
+            throw new InvalidOperationException(
+                $"Run '{run.Key}' distils the fine-tuned run '{dependency}', which has not finished ({RunFolderOf(dependency).FinalEmaPath} is missing). " +
+                $"Fix: train '{dependency}' first (e.g. --only-runs {dependency}), then '{run.Key}'.");
+        var config = ConfigOf(run);
+        var folder = RunFolderOf(run.Key);
+        config.EnsureResumableIn(folder);
+        folder.Create();
+        AtomicFile.WriteAllText(folder.ConfigPath, config.ToJson());
+        var method = MethodCatalog.Create(config, session.Teacher, task.ConditionChannels, schedule);
+        try
+        {
+            long trainable = method.TrainableParameters.Sum(p => p.Parameter.numel());
+            var budgetRows = profile.BudgetRows.Where(r => r.RunKey == run.Key).ToList();
+            var budget = LoadBudget(run.Key);
+            OnNote?.Invoke($"run {run.Key}: {method.Name}, {config.MaxTrainSteps} steps of batch {config.TrainBatchSize}, {trainable:N0} trainable parameters");
+            var trainer = new MethodTrainer(method, task, schedule, config.ToSettings(), folder, device)
+            {
+                OnProgress = p => OnProgress?.Invoke(run.Key, p),
+                OnNote = note => OnNote?.Invoke($"  {note}"),
+                CheckpointMetadata = new Dictionary<string, string> { ["experiment_config"] = config.ToJson(), ["teacher"] = teacherPath },
+                MilestoneSteps = profile.BudgetSteps.ToHashSet(),
+                OnMilestone = step =>
+                {
+                    foreach (var row in budgetRows)
+                    {
+                        var report = EvaluateRow(method, run, row, session.BudgetTruth, session.Extractor, folder, diversity: false);
+                        budget.RemoveAll(p => p.Step == step && p.Sampler == row.Sampler.Name);
+                        budget.Add(new BudgetPoint(run.Key, run.Label, row.Sampler.Name, step, report.FdFmnist!.Value, report.KidFmnistMean!.Value, report.PsnrMeanDb!.Value));
+                        SaveBudget(run.Key, budget);
+                        OnNote?.Invoke($"  budget {run.Key} {row.Sampler.Name} at step {step}: FD-FMNIST {report.FdFmnist:F2} on {session.BudgetTruth.Count} images");
+                    }
+                },
+            };
+            long reached = trainer.Run(data, resume: true);
+            if (reached < config.MaxTrainSteps)
+                throw new InvalidOperationException($"Run '{run.Key}' stopped at step {reached} of {config.MaxTrainSteps}.");
+            return new TrainedRun(method, config, folder, trainable);
+        }
+        catch
+        {
+            method.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The experiment config of <paramref name="run"/> under this profile.</summary>
@@ -236,14 +313,15 @@ public sealed class ReproductionRunner
         AtomicFile.WriteAllText(IdentityPath, identity);
     }
 
-    private string BudgetPath => Path.Combine(root, "budget.json");
+    /// <summary>The budget curve points of one run (in its run folder, so parallel trainers of other runs never write it).</summary>
+    private string BudgetPathOf(string runKey) => Path.Combine(RunFolderOf(runKey).Root, "budget.json");
 
-    private List<BudgetPoint> LoadBudget() => File.Exists(BudgetPath)
-        ? JsonSerializer.Deserialize<List<BudgetPoint>>(File.ReadAllText(BudgetPath), MetricsReport.JsonOptions) ?? []
+    private List<BudgetPoint> LoadBudget(string runKey) => File.Exists(BudgetPathOf(runKey))
+        ? JsonSerializer.Deserialize<List<BudgetPoint>>(File.ReadAllText(BudgetPathOf(runKey)), MetricsReport.JsonOptions) ?? []
         : [];
 
-    private void SaveBudget(List<BudgetPoint> points) =>
-        AtomicFile.WriteAllText(BudgetPath, JsonSerializer.Serialize(points, MetricsReport.JsonOptions));
+    private void SaveBudget(string runKey, List<BudgetPoint> points) =>
+        AtomicFile.WriteAllText(BudgetPathOf(runKey), JsonSerializer.Serialize(points, MetricsReport.JsonOptions));
 
     private static string Sha256(string path)
     {

@@ -25,7 +25,15 @@ public sealed class ReproductionRunnerTests
             var notes = new List<string>();
             var runner = new ReproductionRunner(profile, "sr4", Path.Combine(root, "out"), teacherPath, extractor, data, torch.CPU) { OnNote = notes.Add };
 
+            // Train in two shards as two processes would (disjoint runs, no rows), then evaluate and write the table.
+            string[] secondShard = ["pe-codi", "codi-without-dx", "codi-frozen-teacher"];
+            runner.Train(profile.Runs.Select(r => r.Key).Except(secondShard).ToList());
+            runner.Train(secondShard);
+            Assert.False(File.Exists(runner.TablePath));
+            Assert.All(profile.Runs, run => Assert.True(File.Exists(runner.RunFolderOf(run.Key).FinalEmaPath), run.Key));
+            notes.Clear();
             var table = runner.Run();
+            Assert.Equal(profile.Runs.Count, notes.Count(n => n.Contains("already finished at step 2")));
 
             Assert.Equal(profile.Rows.Select(r => r.Key), table.Rows.Select(r => r.Key));
             Assert.All(table.Rows, row =>
@@ -58,6 +66,31 @@ public sealed class ReproductionRunnerTests
             var error = Assert.Throws<InvalidOperationException>(() => other.Run());
             Assert.Contains("reproduction.json", error.Message);
             Assert.Contains("another --out folder", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TrainingSelectedRunsNamesUnknownKeysAndRefusesATwoStageRunBeforeItsTeacher()
+    {
+        using var folder = SyntheticFashionMnist.Create(trainCount: 64, testCount: 8);
+        var data = FashionMnist.Open(folder.Folder);
+        string root = Directory.CreateTempSubdirectory("reproduce").FullName;
+        try
+        {
+            string teacherPath = Path.Combine(root, "teacher.safetensors");
+            using (var teacher = new UNet(UNetConfig.Tiny, new torch.Generator(11))) ModelCheckpoint.Save(teacherPath, teacher);
+            var runner = new ReproductionRunner(ReproductionProfile.Smoke, "sr4", Path.Combine(root, "out"), teacherPath,
+                ShippedCheckpoints.PathOf(ShippedCheckpoints.ExtractorFile), data, torch.CPU);
+            var unknown = Assert.Throws<ArgumentException>(() => runner.Train(["codi", "cm2"]));
+            Assert.Contains("'cm2' is not a run of profile 'smoke'", unknown.Message);
+            Assert.Contains("finetune-controlnet, finetune-concat, codi", unknown.Message);
+            var early = Assert.Throws<InvalidOperationException>(() => runner.Train(["cm-ii"]));
+            Assert.Contains("train 'finetune-controlnet' first", early.Message);
+            Assert.False(Directory.Exists(runner.RunFolderOf("cm-ii").Root));
         }
         finally
         {
