@@ -150,7 +150,7 @@ public sealed record ReproductionProfile
     /// <summary>
     /// The first <see cref="QuickTrainSteps"/> steps of the full profile's fine-tuned ControlNet and CoDi
     /// runs (same learning rate, warm-up, batch, EMA, data and seeds, so the weights equal the full runs'
-    /// weights at that step), evaluated on the full profile's budget images: at most 20 minutes on 2
+    /// weights at that step, bit for bit with the same thread count), evaluated on the full profile's budget images: at most 20 minutes on 2
     /// cores. The full profile's budget curve at this step therefore shows whether the quick ordering
     /// of CoDi-4 and ControlNet-4 is the full one.
     /// </summary>
