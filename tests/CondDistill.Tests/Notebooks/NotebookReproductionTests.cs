@@ -32,7 +32,9 @@ public sealed class NotebookReproductionTests
         Assert.Equal(["cm-ii.consistency-N50-4.ema"], profile.Rows.Select(r => r.Key).ToList());
         Assert.Empty(profile.BudgetRows);
         Assert.Empty(profile.BudgetSteps);
-        Assert.Equal(("quick", 300L, 250), (profile.Name, profile.TrainSteps, profile.EvalImages));
+        // The row trains at the sizes of the profile it was taken from (quick), not those of full.
+        Assert.Equal(("quick", ReproductionProfile.Quick.TrainSteps, ReproductionProfile.Quick.EvalImages), (profile.Name, profile.TrainSteps, profile.EvalImages));
+        Assert.NotEqual(ReproductionProfile.Full.TrainSteps, profile.TrainSteps);
         Assert.Contains("codi.grid-N50-4.ema", Assert.Throws<ArgumentException>(() => NotebookReproduction.SingleRow(ReproductionProfile.Quick, ReproductionProfile.Full, "nope")).Message);
     }
 }
