@@ -9,38 +9,32 @@ using TorchSharp;
 namespace CondDistill.Notebooks;
 
 /// <summary>
-/// The models the notebooks use, with honest fallbacks while the shipped weights are not all there:
-/// <see cref="Teacher"/> loads the shipped final teacher or, until it exists, the in-progress EMA
-/// snapshot; <see cref="Distilled"/> loads a shipped distilled checkpoint or, when none exists for the
+/// The models the notebooks use: <see cref="Teacher"/> loads the shipped teacher; <see cref="Distilled"/> loads a shipped distilled checkpoint or, when none exists for the
 /// task and preset, trains CoDi briefly into a run folder under <see cref="RunsFolder"/>. Both results
 /// carry a one-line description of which weights are used, which every notebook prints.
 /// </summary>
 public static class NotebookModels
 {
-    /// <summary>Which teacher file to load: the final teacher when it exists, else the in-progress snapshot.</summary>
+    /// <summary>The teacher's file name, checked to exist.</summary>
     /// <param name="exists">Whether a shipped file exists (by file name, e.g. <see cref="ShippedCheckpoints.Exists"/>).</param>
-    /// <exception cref="FileNotFoundException">Neither file exists; the message says how to get one.</exception>
-    public static (string FileName, bool IsFinal) ChooseTeacherFile(Func<string, bool> exists)
-    {
-        if (exists(ShippedCheckpoints.TeacherFile)) return (ShippedCheckpoints.TeacherFile, true);
-        if (exists(ShippedCheckpoints.InProgressTeacherFile)) return (ShippedCheckpoints.InProgressTeacherFile, false);
-        throw new FileNotFoundException(
-            $"Neither the teacher '{ShippedCheckpoints.TeacherFile}' nor the in-progress snapshot '{ShippedCheckpoints.InProgressTeacherFile}' " +
-            $"is in data/checkpoints/. Fix: run the notebook inside the repository, set {ShippedCheckpoints.FolderVariable}, or pretrain one with 'condistill pretrain'.");
-    }
+    /// <exception cref="FileNotFoundException">The teacher is not there; the message says how to get one.</exception>
+    public static string RequireTeacherFile(Func<string, bool> exists) =>
+        exists(ShippedCheckpoints.TeacherFile) ? ShippedCheckpoints.TeacherFile
+        : throw new FileNotFoundException(
+            $"The teacher '{ShippedCheckpoints.TeacherFile}' is not in data/checkpoints/. Fix: run the notebook inside the repository, " +
+            $"set {ShippedCheckpoints.FolderVariable} to a folder holding it, or pretrain one with 'condistill pretrain' and copy its ema.safetensors there.");
 
-    /// <summary>Loads the teacher (final if shipped, else the in-progress snapshot) in eval mode.</summary>
+    /// <summary>Loads the shipped teacher in eval mode.</summary>
     /// <param name="device">Where it runs (CPU when null).</param>
     public static NotebookTeacher Teacher(torch.Device? device = null)
     {
-        var (fileName, isFinal) = ChooseTeacherFile(ShippedCheckpoints.Exists);
-        string path = ShippedCheckpoints.PathOf(fileName);
+        string path = ShippedCheckpoints.PathOf(RequireTeacherFile(ShippedCheckpoints.Exists));
         var model = ModelCheckpoint.LoadUNet(path);
         if (device is not null) model.to(device);
         model.eval();
         long? step = SafetensorsFile.ReadMetadata(path).TryGetValue("step", out var text)
             && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long s) ? s : null;
-        return new NotebookTeacher(model, path, isFinal, step);
+        return new NotebookTeacher(model, path, step);
     }
 
     /// <summary>The shipped distilled checkpoint of a task and CoDi preset, or null when none is planned (only sr4 with paper-defaults or pe-codi).</summary>
@@ -131,7 +125,7 @@ public static class NotebookModels
                 $"{label}: the shipped checkpoint {file} ({shipped.Weights} weights{(shipped.Step is long s ? $", {s:N0} training steps" : "")})");
         }
 
-        string teacherTag = teacher.IsFinal ? "final-teacher" : $"teacher-step{teacher.Step}";
+        string teacherTag = teacher.Step is long teacherStep ? $"teacher-step{teacherStep}" : "teacher";
         var run = new RunFolder(Path.Combine(RunsFolder(), $"{preset}-{task}-{teacherTag}-s{trainSteps}-b{batchSize}-n{trainImages}"));
         var config = ShortRunConfig(task, preset, trainSteps, batchSize, trainImages, teacher.Path, run.Root);
         bool reused = File.Exists(run.FinalEmaPath) && File.Exists(run.ConfigPath) && ExperimentConfig.Load(run.ConfigPath) == config;

@@ -24,12 +24,6 @@ public static class ShippedCheckpoints
     /// <summary>File name of PE-CoDi (adapter only) distilled for super-resolution x4 by the full reproduction (EMA weights).</summary>
     public const string PeCoDiSr4File = "pe-codi-sr4-ema.safetensors";
 
-    /// <summary>
-    /// The teacher's newest committed EMA snapshot (step 6,000) inside the in-progress pretraining state, for use only
-    /// until <see cref="TeacherFile"/> ships (callers must say that they fell back to it).
-    /// </summary>
-    public const string InProgressTeacherFile = "teacher-pretraining-in-progress/ema-step-00006000.safetensors";
-
     /// <summary>True when the shipped file exists.</summary>
     public static bool Exists(string fileName)
     {

@@ -6,29 +6,23 @@ namespace CondDistill.Tests.Notebooks;
 public sealed class NotebookModelsTests
 {
     [Fact]
-    public void Final_teacher_is_preferred_when_it_exists() =>
-        Assert.Equal((ShippedCheckpoints.TeacherFile, true), NotebookModels.ChooseTeacherFile(_ => true));
+    public void Teacher_file_is_the_shipped_teacher() =>
+        Assert.Equal(ShippedCheckpoints.TeacherFile, NotebookModels.RequireTeacherFile(name => name == ShippedCheckpoints.TeacherFile));
 
     [Fact]
-    public void In_progress_snapshot_is_the_fallback() =>
-        Assert.Equal((ShippedCheckpoints.InProgressTeacherFile, false),
-            NotebookModels.ChooseTeacherFile(name => name == ShippedCheckpoints.InProgressTeacherFile));
-
-    [Fact]
-    public void No_teacher_at_all_says_how_to_get_one()
+    public void Missing_teacher_says_how_to_get_one()
     {
-        var error = Assert.Throws<FileNotFoundException>(() => NotebookModels.ChooseTeacherFile(_ => false));
+        var error = Assert.Throws<FileNotFoundException>(() => NotebookModels.RequireTeacherFile(_ => false));
+        Assert.Contains(ShippedCheckpoints.TeacherFile, error.Message);
         Assert.Contains("condistill pretrain", error.Message);
         Assert.Contains(ShippedCheckpoints.FolderVariable, error.Message);
     }
 
     [Fact]
-    public void Teacher_description_names_the_fallback_plainly()
+    public void Teacher_description_names_the_steps_and_the_file()
     {
-        Assert.Equal("teacher: in-progress snapshot at step 2,000; the final teacher is not shipped yet (p.safetensors)",
-            NotebookTeacher.Describe(false, 2000, "p.safetensors"));
-        Assert.Equal("teacher: the shipped final teacher at step 20,000, EMA weights (t.safetensors)",
-            NotebookTeacher.Describe(true, 20_000, "t.safetensors"));
+        Assert.Equal("teacher: shipped EMA weights after 20,000 pretraining steps (t.safetensors)", NotebookTeacher.Describe(20_000, "t.safetensors"));
+        Assert.Equal("teacher: shipped EMA weights (t.safetensors)", NotebookTeacher.Describe(null, "t.safetensors"));
     }
 
     [Theory]
