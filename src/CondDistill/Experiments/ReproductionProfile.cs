@@ -106,11 +106,12 @@ public sealed record ReproductionProfile
     private static readonly ReproductionRun DdimNextPoint = new("codi-ddim-next-point", "CoDi, DDIM z_s_hat", MethodCatalog.CoDi, "ddim-next-point");
     private static readonly ReproductionRun WithoutConsistency = new("codi-without-consistency", "CoDi without consistency", MethodCatalog.CoDi, "without-consistency");
     private static readonly ReproductionRun FrozenTeacher = new("codi-frozen-teacher", "CoDi, frozen-teacher z_s_hat", MethodCatalog.CoDi, "frozen-teacher-next-point");
+    private static readonly ReproductionRun XSpace = new("codi-x-space", "CoDi, x-space consistency", MethodCatalog.CoDi, "x-space");
     private static readonly ReproductionRun CmII = new("cm-ii", "CM-II", "cm-ii", ConditionalTeacherRun: ControlNet.Key);
 
     private static readonly ReproductionRun GdII = new("gd-ii", "GD-II (one halving 8 -> 4)", "gd-ii", ConditionalTeacherRun: ControlNet.Key);
 
-    private static readonly ReproductionRun[] FullRuns = [ControlNet, Concat, CoDi, PeCoDi, WithoutGuidance, DdimNextPoint, WithoutConsistency, FrozenTeacher, CmII, GdII];
+    private static readonly ReproductionRun[] FullRuns = [ControlNet, Concat, CoDi, PeCoDi, WithoutGuidance, DdimNextPoint, WithoutConsistency, FrozenTeacher, XSpace, CmII, GdII];
 
     private static IReadOnlyList<ReproductionRow> FullRows()
     {
@@ -120,10 +121,10 @@ public sealed record ReproductionProfile
             new(ControlNet.Key, new SamplerSpec(SamplerKind.DpmSolverPlusPlus, 4)),
             new(Concat.Key, Ddim(50)), new(Concat.Key, Ddim(4)),
         };
-        foreach (var run in new[] { CoDi, PeCoDi, WithoutGuidance, DdimNextPoint, WithoutConsistency, FrozenTeacher })
+        foreach (var run in new[] { CoDi, PeCoDi, WithoutGuidance, DdimNextPoint, WithoutConsistency, FrozenTeacher, XSpace })
             rows.AddRange([new(run.Key, Grid(1)), new(run.Key, Grid(2)), new(run.Key, Grid(4))]);
         rows.AddRange([new(CoDi.Key, Grid(8)), new(CoDi.Key, Consistency(2)), new(CoDi.Key, Consistency(4)), new(CoDi.Key, Consistency(8)),
-            new(CoDi.Key, Grid(4), "online")]);
+            new(CoDi.Key, Grid(4), "online"), new(WithoutConsistency.Key, Grid(8)), new(XSpace.Key, Grid(8))]);
         rows.AddRange([new(CmII.Key, Consistency(1)), new(CmII.Key, Consistency(4)), new(GdII.Key, Ddim(4))]);
         return rows;
     }

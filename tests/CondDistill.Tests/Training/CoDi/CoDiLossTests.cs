@@ -308,4 +308,28 @@ public sealed class CoDiLossTests
         Assert.True(CoDiTestData.Same(step.T, t));
         Assert.True(CoDiTestData.Same(step.S, s));
     }
+
+    [Fact]
+    public void AtTheGridBoundaryTheEpsTargetIsAlmostOnlyTheTargetsVelocity()
+    {
+        // Cosine: sigma_0 = 0.0064, less than one 8-bit grey level (2 / 255 = 0.0078). For t = 20, s = 0 PREv leaves only
+        // sigma_0 eps of the original noise in z_s_hat, and the eps-space target alpha_0 w_minus + sigma_0 z_s_hat is
+        // w_minus up to 0.0064 z_s_hat: the target network's guess at noise it can hardly see. This is the mechanism
+        // behind paper-default CoDi learning to stop denoising at small t (data/results/sr4-full/README.md).
+        using var scope = NewDisposeScope();
+        double alpha0 = Schedule.Alpha(0), sigma0 = Schedule.Sigma(0);
+        Assert.InRange(sigma0, 0.006, 2.0 / 255);
+        Assert.InRange(alpha0, 0.99997, 1.0);
+        var (x, eps, t, s) = CoDiTestData.Batch(11, [20, 20]);
+        var online = VelocitySpy.Affine(0.3, 0.1);
+        var target = VelocitySpy.Affine(0.0, 0.05);
+
+        var terms = CoDiLoss.Compute(online.Model, target.Model, null, Schedule, x, t, s, eps, CoDiOptions.PaperDefaults, keepIntermediates: true);
+        var step = terms.Intermediates!;
+
+        Assert.True(CoDiTestData.MaxAbs(step.NextPoint, alpha0 * step.XHatT + sigma0 * eps) < 1e-6);
+        Assert.True(CoDiTestData.MaxAbs(step.ConsistencyTarget, alpha0 * 0.05 + sigma0 * step.NextPoint) < 1e-6);
+        // The target's distance from w_minus = 0.05 is bounded by sigma_0 |z_s_hat|: under 0.02 here, against an eps of scale 1.
+        Assert.True(CoDiTestData.MaxAbs(step.ConsistencyTarget, full_like(x, 0.05)) <= sigma0 * step.NextPoint.abs().max().item<float>() + 1e-6);
+    }
 }
