@@ -16,7 +16,9 @@ public static class KernelDistance
     /// <summary>
     /// KID between feature sets [N1, D] and [N2, D]: each of <paramref name="subsetCount"/> subsets draws
     /// min(<paramref name="subsetSize"/>, N1, N2) vectors without replacement from each set, using a generator
-    /// seeded with <paramref name="seed"/>.
+    /// seeded with <paramref name="seed"/>. When that size is both sets' whole size every subset is the
+    /// whole set, so the MMD is computed once and the spread is exactly 0 (not the rounding noise of
+    /// summing the same values in another order).
     /// </summary>
     public static KernelDistanceResult Compute(Tensor features1, Tensor features2, int subsetSize = 1000, int subsetCount = 100, long seed = 0)
     {
@@ -30,6 +32,8 @@ public static class KernelDistance
         using var scope = NewDisposeScope();
         var x = features1.detach().to(ScalarType.Float64, CPU);
         var y = features2.detach().to(ScalarType.Float64, CPU);
+        if (size == x.shape[0] && size == y.shape[0])
+            return new KernelDistanceResult(UnbiasedMmdSquared(x, y), 0.0, size, subsetCount);
         var generator = new Generator(unchecked((ulong)seed));
         var values = new double[subsetCount];
         for (int i = 0; i < subsetCount; i++)

@@ -79,4 +79,21 @@ public sealed class KernelDistanceTests
         Assert.Equal(0.0, result.StandardDeviation);
         Assert.Equal(KernelDistance.UnbiasedMmdSquared(x, y), result.Mean, 10); // a permutation does not change the estimator
     }
+
+    [Fact]
+    public void WholeSetSubsetsGiveOneValueAndAnExactlyZeroSpread()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new TorchSharp.torch.Generator(5);
+        var a = randn([40, 6], ScalarType.Float64, generator: generator);
+        var b = randn([40, 6], ScalarType.Float64, generator: generator) + 0.3;
+
+        var whole = KernelDistance.Compute(a, b, subsetSize: 1000, subsetCount: 100);
+
+        Assert.Equal(0.0, whole.StandardDeviation);
+        Assert.Equal(KernelDistance.UnbiasedMmdSquared(a, b), whole.Mean, 12);
+        Assert.Equal(40, whole.SubsetSize);
+        // Subsets smaller than the sets still vary.
+        Assert.True(KernelDistance.Compute(a, b, subsetSize: 20, subsetCount: 10).StandardDeviation > 0);
+    }
 }
