@@ -86,9 +86,7 @@ internal static class EvaluateCommand
         string output, string? gridPath, int batchSize, torch.Device device, string? dataDir)
     {
         using var model = TrainedConditionalModel.Load(modelPath);
-        string chosenTask = taskName ?? model.Task
-            ?? throw new ArgumentException($"'{modelPath}' does not record its task; pass --task ({string.Join(", ", ConditionTasks.Names)}).");
-        var task = ConditionTasks.Create(chosenTask);
+        var task = model.ResolveTask(taskName);
         model.Denoiser.Module.to(device).eval();
         using var noGrad = torch.no_grad();
         using var extractor = FeatureExtractorFile.Load(extractorPath ?? ShippedCheckpoints.PathOf(ShippedCheckpoints.ExtractorFile), device);

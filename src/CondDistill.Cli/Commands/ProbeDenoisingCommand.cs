@@ -53,9 +53,7 @@ internal static class ProbeDenoisingCommand
                 else
                 {
                     using var model = TrainedConditionalModel.Load(path);
-                    string taskName = parse.GetValue(taskOption) ?? model.Task
-                        ?? throw new ArgumentException($"'{path}' does not record its task; pass --task ({string.Join(", ", ConditionTasks.Names)}).");
-                    var task = ConditionTasks.Create(taskName);
+                    var task = model.ResolveTask(parse.GetValue(taskOption));
                     model.Denoiser.Module.to(torchDevice).eval();
                     using var conditions = task.Compute(truth.Images, truth.Indices, 0);
                     using var c = conditions.to(torchDevice);

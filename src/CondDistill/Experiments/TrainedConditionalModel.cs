@@ -1,4 +1,5 @@
 using CondDistill.Checkpoints;
+using CondDistill.Data;
 using CondDistill.Diffusion;
 using CondDistill.Models;
 using CondDistill.Training.Baselines;
@@ -48,6 +49,11 @@ public sealed class TrainedConditionalModel : IDisposable
     public VelocityModel SamplingModel(Tensor condition, NoiseSchedule schedule) => IsConsistencyModel
         ? ConsistencyDistillationObjective.AsVelocityModel(Denoiser.WithCondition(condition), schedule, new ConsistencyDistillationConfig().Scaling)
         : Denoiser.WithCondition(condition);
+
+    /// <summary>The condition task to run it on: <paramref name="requested"/> when given, else the one it was trained on.</summary>
+    /// <exception cref="ArgumentException">Neither is known; the message names the allowed tasks.</exception>
+    public ConditionTask ResolveTask(string? requested) => ConditionTasks.Create(requested ?? Task
+        ?? throw new ArgumentException($"'{Path}' does not record its task; pass --task ({string.Join(", ", ConditionTasks.Names)})."));
 
     /// <summary>Loads a ControlNet or concat conditional model with its metadata.</summary>
     /// <exception cref="CheckpointException">The file holds another kind of model; the message names the kinds accepted.</exception>
