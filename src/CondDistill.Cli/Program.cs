@@ -12,6 +12,7 @@ root.Subcommands.Add(TrainExtractorCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(EvaluateSnapshotsCommand.Create());
 root.Subcommands.Add(ProbeDenoisingCommand.Create());
+root.Subcommands.Add(CalibrateFdCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using CondDistill.Runtime;
 using TorchSharp;
 
@@ -35,4 +36,25 @@ internal static class CommonOptions
     {
         if (threads > 0) torch.set_num_threads(threads);
     }
+
+    /// <summary>
+    /// Parses a comma-separated option value such as "20,200,460" with <paramref name="parse"/> (null = invalid);
+    /// an invalid or empty list names the option, what each value must be and an example.
+    /// </summary>
+    public static IReadOnlyList<T> ParseList<T>(string text, string option, string requirement, string example, Func<string, T?> parse) where T : struct
+    {
+        var values = new List<T>();
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            values.Add(parse(part) ?? throw new ArgumentException($"{option}: '{part}' is not {requirement}; give a comma-separated list such as {example}."));
+        if (values.Count == 0) throw new ArgumentException($"{option}: no value given; give a comma-separated list such as {example}.");
+        return values;
+    }
+
+    /// <summary>Invariant-culture integer, or null.</summary>
+    public static int? ParseInt(string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : null;
+
+    /// <summary>Invariant-culture finite number >= 0, or null.</summary>
+    public static double? ParseNonNegative(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0 && double.IsFinite(value) ? value : null;
 }

@@ -32,7 +32,7 @@ internal static class ProbeDenoisingCommand
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
-            var steps = ParseTimesteps(parse.GetValue(timesteps)!);
+            var steps = CommonOptions.ParseList(parse.GetValue(timesteps)!, "--timesteps", "an integer", "20,200,460", CommonOptions.ParseInt);
             var paths = parse.GetValue(models) is { Length: > 0 } given ? given : [ShippedCheckpoints.PathOf(ShippedCheckpoints.TeacherFile)];
             var data = FashionMnist.Open(parse.GetValue(dataDir));
             using var truth = data.Load(DatasetSplit.Test, 0, Math.Min(parse.GetValue(images), data.Count(DatasetSplit.Test)));
@@ -73,18 +73,5 @@ internal static class ProbeDenoisingCommand
             return 0;
         });
         return command;
-    }
-
-    private static IReadOnlyList<int> ParseTimesteps(string text)
-    {
-        var values = new List<int>();
-        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int t))
-                throw new ArgumentException($"--timesteps: '{part}' is not an integer; give a comma-separated list such as 20,200,460.");
-            values.Add(t);
-        }
-        if (values.Count == 0) throw new ArgumentException("--timesteps: no timestep given; give a comma-separated list such as 20,200,460.");
-        return values;
     }
 }

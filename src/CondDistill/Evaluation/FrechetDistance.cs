@@ -18,27 +18,36 @@ public static class FrechetDistance
     public const string ReportName = "FD-FMNIST";
 
     /// <summary>FD between two feature sets [N1, D] and [N2, D].</summary>
-    public static double Compute(Tensor features1, Tensor features2)
+    public static double Compute(Tensor features1, Tensor features2) => Terms(features1, features2).Total;
+
+    /// <summary>FD between two Gaussian summaries.</summary>
+    public static double FromStatistics(FeatureStatistics statistics1, FeatureStatistics statistics2) =>
+        TermsFromStatistics(statistics1, statistics2).Total;
+
+    /// <summary>FD between two feature sets [N1, D] and [N2, D], split into its mean and covariance terms.</summary>
+    public static FrechetDistanceTerms Terms(Tensor features1, Tensor features2)
     {
         if (features1.dim() != 2 || features2.dim() != 2 || features1.shape[1] != features2.shape[1])
             throw new ArgumentException(
                 $"Frechet distance needs two [N, D] feature sets with the same D, got [{string.Join(", ", features1.shape)}] and [{string.Join(", ", features2.shape)}].");
         using var statistics1 = FeatureStatistics.Of(features1);
         using var statistics2 = FeatureStatistics.Of(features2);
-        return FromStatistics(statistics1, statistics2);
+        return TermsFromStatistics(statistics1, statistics2);
     }
 
-    /// <summary>FD between two Gaussian summaries.</summary>
-    public static double FromStatistics(FeatureStatistics statistics1, FeatureStatistics statistics2)
+    /// <summary>FD between two Gaussian summaries, split into its mean and covariance terms.</summary>
+    public static FrechetDistanceTerms TermsFromStatistics(FeatureStatistics statistics1, FeatureStatistics statistics2)
     {
         if (statistics1.Mean.shape[0] != statistics2.Mean.shape[0])
             throw new ArgumentException($"Frechet distance: feature dimensions differ ({statistics1.Mean.shape[0]} vs {statistics2.Mean.shape[0]}).");
         using var scope = NewDisposeScope();
         var difference = statistics1.Mean - statistics2.Mean;
         double meanTerm = difference.dot(difference).item<double>();
-        double traceTerm = statistics1.Covariance.trace().item<double>() + statistics2.Covariance.trace().item<double>();
+        double trace1 = statistics1.Covariance.trace().item<double>();
+        double trace2 = statistics2.Covariance.trace().item<double>();
         double crossTerm = TraceOfSqrtProduct(statistics1.Covariance, statistics2.Covariance);
-        return meanTerm + traceTerm - 2 * crossTerm;
+        double covarianceTerm = trace1 + trace2 - 2 * crossTerm;
+        return new FrechetDistanceTerms(meanTerm + covarianceTerm, meanTerm, covarianceTerm, trace1, trace2);
     }
 
     /// <summary>tr sqrt(S1^(1/2) S2 S1^(1/2)) for symmetric PSD float64 matrices (= sum of sqrt of the eigenvalues of S1 S2).</summary>

@@ -27,6 +27,21 @@ public sealed class FrechetDistanceTests
     }
 
     [Fact]
+    public void TermsSplitTheClosedFormIntoMeanAndCovarianceParts()
+    {
+        // Same Gaussians as above: mean term |(1, 2, 2)|^2 = 9; covariance term 1 + 1 + 6.25 = 8.25; traces 14 and 5.25.
+        using var scope = NewDisposeScope();
+        using var first = new FeatureStatistics(tensor(new double[] { 1, 2, 3 }), diag(tensor(new double[] { 1, 4, 9 })));
+        using var second = new FeatureStatistics(tensor(new double[] { 0, 0, 1 }), diag(tensor(new double[] { 4, 1, 0.25 })));
+        var terms = FrechetDistance.TermsFromStatistics(first, second);
+        Assert.Equal(9.0, terms.MeanTerm, 12);
+        Assert.Equal(8.25, terms.CovarianceTerm, 12);
+        Assert.Equal(17.25, terms.Total, 12);
+        Assert.Equal(14.0, terms.Trace1, 12);
+        Assert.Equal(5.25, terms.Trace2, 12);
+    }
+
+    [Fact]
     public void FullCovariancesMatchScipySqrtm()
     {
         // Golden: tests/parity/evaluation_goldens.py ("FD full-covariance closed form").
