@@ -51,7 +51,10 @@ internal static class CalibrateFdCommand
             extractor.eval();
             using var train = data.Load(DatasetSplit.Train, 0, n);
             using var test = data.Load(DatasetSplit.Test, 0, Math.Min(parse.GetValue(realCount), data.Count(DatasetSplit.Test)));
-            var curve = NoiseCalibration.Measure(extractor, train.Images, test.Images, levels);
+            string extractorHash = ExtractorHash.Compute(extractor);
+            using var testFeatures = extractor.Features(test.Images);
+            using var testStatistics = FeatureStatistics.Of(testFeatures); // once, for the curve and every model
+            var curve = NoiseCalibration.Measure(extractor, train.Images, testStatistics, levels);
             Console.WriteLine($"FD-FMNIST of the first {n} training images + Gaussian noise (clamped to [-1, 1]) against the first {test.Count} test images:");
             Console.WriteLine(NoiseCalibration.ToMarkdown(curve));
 
@@ -68,9 +71,9 @@ internal static class CalibrateFdCommand
                 Console.WriteLine();
                 FrechetDistanceTerms terms;
                 using (samples)
-                using (var scope = torch.NewDisposeScope())
-                using (torch.no_grad())
-                    terms = FrechetDistance.Terms(extractor.Features(samples.clamp(-1, 1).to(torchDevice)), extractor.Features(test.Images.to(torchDevice)));
+                using (torch.NewDisposeScope())
+                using (var sampleStatistics = FeatureStatistics.Of(extractor.Features(samples.clamp(-1, 1))))
+                    terms = FrechetDistance.TermsFromStatistics(sampleStatistics, testStatistics);
                 double? equivalent = NoiseCalibration.EquivalentSigma(curve, terms.Total);
                 Console.WriteLine(FormattableString.Invariant(
                     $"{path}: FD-FMNIST {terms.Total:F3} (mean term {terms.MeanTerm:F3}, covariance term {terms.CovarianceTerm:F3}, tr(S) {terms.Trace1:F1} vs {terms.Trace2:F1}); ") +
@@ -81,12 +84,12 @@ internal static class CalibrateFdCommand
                 rows.Add(new { Checkpoint = path, Sampler = spec.Name, Samples = n, SeedBase = parse.GetValue(seedBase), Distance = terms, EquivalentSigma = equivalent });
             }
             Console.WriteLine(FormattableString.Invariant(
-                $"Protocol: extractor {ExtractorHash.Compute(extractor)[..12]}, noise seeds {NoiseCalibration.DefaultSeedBase} + i (one pattern scaled for every sigma), samples clamped to [-1, 1], weights as stored in each file."));
+                $"Protocol: extractor {extractorHash[..12]}, noise seeds {NoiseCalibration.DefaultSeedBase} + i (one pattern scaled for every sigma), samples clamped to [-1, 1], weights as stored in each file."));
             if (parse.GetValue(output) is string jsonPath)
             {
                 var document = new
                 {
-                    Protocol = new { ExtractorHash = ExtractorHash.Compute(extractor), ExtractorFile = extractorFile, CleanSplit = "train", CleanCount = n, RealSplit = "test", RealCount = test.Count, NoiseSeedBase = NoiseCalibration.DefaultSeedBase },
+                    Protocol = new { ExtractorHash = extractorHash, ExtractorFile = extractorFile, CleanSplit = "train", CleanCount = n, RealSplit = "test", RealCount = test.Count, NoiseSeedBase = NoiseCalibration.DefaultSeedBase },
                     Calibration = curve,
                     Models = rows,
                 };

@@ -8,8 +8,8 @@ namespace CondDistill.Benchmarks;
 /// <param name="Protocol">How the run was made.</param>
 /// <param name="Training">Training-step timing and the leak probe.</param>
 /// <param name="Sampling">DDIM timing per step count (empty when not measured).</param>
-/// <param name="PeakResidentBytes">Peak resident memory of the process: the larger of the peak at the end of the run (VmHWM on Linux,
-/// which the kernel updates lazily) and every resident reading taken during the run.</param>
+/// <param name="PeakResidentBytes">Peak resident memory of the process at the end of the run (<see cref="MemoryProbe.PeakResidentBytes"/>:
+/// VmHWM on Linux, never below a resident reading taken during the run).</param>
 /// <param name="PyTorch">The PyTorch twin's training-step timing, or null when it was not requested.</param>
 /// <param name="OtherProcessesCpuShare">Share of the machine's CPU other processes used during the TorchSharp measurements (Linux; <see cref="CpuShareMeter"/>).</param>
 public sealed record BenchmarkReport(BenchmarkProtocol Protocol, TrainingStepMeasurement Training, IReadOnlyList<SamplingMeasurement> Sampling,

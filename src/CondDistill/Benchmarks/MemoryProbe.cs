@@ -12,14 +12,28 @@ public static class MemoryProbe
 {
     private const string StatusPath = "/proc/self/status";
 
-    /// <summary>Current resident set size in bytes.</summary>
-    public static long ResidentBytes() => ReadStatus("VmRSS") ?? CurrentProcess(p => p.WorkingSet64);
+    private static long _largestReading;
+
+    /// <summary>Current resident set size in bytes (also remembered for <see cref="PeakResidentBytes"/>).</summary>
+    public static long ResidentBytes()
+    {
+        long resident = ReadStatus("VmRSS") ?? CurrentProcess(p => p.WorkingSet64);
+        long largest = Interlocked.Read(ref _largestReading);
+        while (resident > largest && Interlocked.CompareExchange(ref _largestReading, resident, largest) != largest)
+            largest = Interlocked.Read(ref _largestReading);
+        return resident;
+    }
 
     /// <summary>
-    /// Peak resident set size of the process so far, in bytes. Linux updates VmHWM lazily, so it can
-    /// lag a few pages behind the current VmRSS; the larger of the two is returned.
+    /// Peak resident set size of the process so far, in bytes. Linux updates VmHWM lazily, so it can lag
+    /// behind the current VmRSS and behind an earlier <see cref="ResidentBytes"/> reading; the largest of
+    /// the three is returned.
     /// </summary>
-    public static long PeakResidentBytes() => Math.Max(ReadStatus("VmHWM") ?? CurrentProcess(p => p.PeakWorkingSet64), ResidentBytes());
+    public static long PeakResidentBytes()
+    {
+        long current = ResidentBytes();
+        return Math.Max(ReadStatus("VmHWM") ?? CurrentProcess(p => p.PeakWorkingSet64), Math.Max(current, Interlocked.Read(ref _largestReading)));
+    }
 
     /// <summary>
     /// The value of a "<paramref name="field"/>:   N kB" line of a /proc/[pid]/status text, in bytes,

@@ -39,10 +39,7 @@ public static class SpeedBenchmark
                 onNote?.Invoke($"timing DDIM sampling at {string.Join(", ", options.SamplingSteps)} steps (batch {options.SamplingBatchSize})");
                 sampling = SamplingBench.Measure(training.Config, options.SamplingSteps, options.SamplingBatchSize, options.SamplingRuns, training.Seed, device);
             }
-            // VmHWM is updated lazily and can lag behind a VmRSS reading taken earlier in the run: the peak is the
-            // larger of it and every resident reading this run took.
-            long peak = new[] { MemoryProbe.PeakResidentBytes(), trainingResult.MemoryGrowth?.FromBytes ?? 0, trainingResult.MemoryGrowth?.ToBytes ?? 0 }
-                .Concat(trainingResult.MemoryReadings.Select(r => r.ResidentBytes)).Max();
+            long peak = MemoryProbe.PeakResidentBytes();
             double? others = cpu.OtherProcessesShare(); // before the twin, which is a subprocess
             PyTorchTwinResult? twin = null;
             if (options.RunPyTorchTwin)

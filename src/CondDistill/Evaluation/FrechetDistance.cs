@@ -47,7 +47,7 @@ public static class FrechetDistance
         double trace2 = statistics2.Covariance.trace().item<double>();
         double crossTerm = TraceOfSqrtProduct(statistics1.Covariance, statistics2.Covariance);
         double covarianceTerm = trace1 + trace2 - 2 * crossTerm;
-        return new FrechetDistanceTerms(meanTerm + covarianceTerm, meanTerm, covarianceTerm, trace1, trace2);
+        return new FrechetDistanceTerms(meanTerm, covarianceTerm, trace1, trace2);
     }
 
     /// <summary>tr sqrt(S1^(1/2) S2 S1^(1/2)) for symmetric PSD float64 matrices (= sum of sqrt of the eigenvalues of S1 S2).</summary>

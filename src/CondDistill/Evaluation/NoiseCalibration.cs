@@ -31,6 +31,17 @@ public static class NoiseCalibration
         FeatureExtractor extractor, Tensor clean, Tensor reference, IReadOnlyList<double> sigmas, long seedBase = DefaultSeedBase)
     {
         ArgumentNullException.ThrowIfNull(extractor);
+        ArgumentNullException.ThrowIfNull(reference);
+        using var scope = NewDisposeScope();
+        using var referenceStatistics = FeatureStatistics.Of(extractor.Features(reference));
+        return Measure(extractor, clean, referenceStatistics, sigmas, seedBase);
+    }
+
+    /// <summary>As above, against the reference set's precomputed feature statistics (compute them once when several things are compared with it).</summary>
+    public static IReadOnlyList<NoiseCalibrationPoint> Measure(
+        FeatureExtractor extractor, Tensor clean, FeatureStatistics reference, IReadOnlyList<double> sigmas, long seedBase = DefaultSeedBase)
+    {
+        ArgumentNullException.ThrowIfNull(extractor);
         ArgumentNullException.ThrowIfNull(clean);
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(sigmas);
@@ -40,21 +51,29 @@ public static class NoiseCalibration
                 throw new ArgumentOutOfRangeException(nameof(sigmas), sigma, "Noise calibration: every sigma must be a finite number >= 0 (pixel units of [-1, 1]).");
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var device = extractor.Device;
-        using var referenceStatistics = FeatureStatistics.Of(extractor.Features(reference.to(device)));
-        var seeds = Enumerable.Range(0, (int)clean.shape[0]).Select(i => seedBase + i).ToList();
-        var images = clean.to(device);
-        var noise = SeededNoise.Normal([clean.shape[1], clean.shape[2], clean.shape[3]], seeds, device, images.dtype);
+        var images = clean.to(extractor.Device);
+        var pattern = NoisePattern(images, seedBase);
         var points = new List<NoiseCalibrationPoint>();
         foreach (double sigma in sigmas)
         {
             using var step = NewDisposeScope();
-            var noisy = sigma == 0 ? images : (images + sigma * noise).clamp(-1, 1);
-            using var statistics = FeatureStatistics.Of(extractor.Features(noisy));
-            points.Add(new NoiseCalibrationPoint(sigma, sigma * 127.5, FrechetDistance.TermsFromStatistics(statistics, referenceStatistics)));
+            using var statistics = FeatureStatistics.Of(extractor.Features(WithNoise(images, pattern, sigma)));
+            points.Add(new NoiseCalibrationPoint(sigma, sigma * 127.5, FrechetDistance.TermsFromStatistics(statistics, reference)));
         }
         return points;
     }
+
+    /// <summary>The N(0, 1) noise pattern of each image of <paramref name="images"/> [N, C, H, W]: image i uses seed <paramref name="seedBase"/> + i.</summary>
+    public static Tensor NoisePattern(Tensor images, long seedBase = DefaultSeedBase)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var seeds = Enumerable.Range(0, (int)images.shape[0]).Select(i => seedBase + i).ToList();
+        return SeededNoise.Normal([images.shape[1], images.shape[2], images.shape[3]], seeds, images.device, images.dtype);
+    }
+
+    /// <summary>clamp(images + sigma pattern, -1, 1); the images themselves when sigma is 0.</summary>
+    public static Tensor WithNoise(Tensor images, Tensor pattern, double sigma) =>
+        sigma == 0 ? images.alias() : (images + sigma * pattern).clamp(-1, 1);
 
     /// <summary>
     /// The noise level at which the calibration curve reaches <paramref name="fd"/>, by linear interpolation

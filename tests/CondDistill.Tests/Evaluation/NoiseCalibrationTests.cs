@@ -64,5 +64,5 @@ public sealed class NoiseCalibrationTests
     }
 
     private static NoiseCalibrationPoint Point(double sigma, double fd) =>
-        new(sigma, sigma * 127.5, new FrechetDistanceTerms(fd, 0, fd, 0, 0));
+        new(sigma, sigma * 127.5, new FrechetDistanceTerms(0, fd, 0, 0));
 }
