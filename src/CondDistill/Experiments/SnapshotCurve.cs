@@ -19,14 +19,18 @@ public static class SnapshotCurve
     /// <param name="protocolKey">Names the protocol in cache file names (sampler, samples, reference, extractor), e.g. "ddim-50.500-samples.test-10000.b1b365d8ee6b".</param>
     /// <param name="evaluate">Evaluates one snapshot file.</param>
     /// <param name="onNote">Progress lines.</param>
-    /// <returns>One point per snapshot, ordered by step.</returns>
-    public static IReadOnlyList<SnapshotCurvePoint> Evaluate(RunFolder run, string protocolKey, Func<string, MetricsReport> evaluate, Action<string>? onNote = null)
+    /// <param name="every">Only the snapshots whose step is a multiple of this (0 = every snapshot); a coarser curve at more samples per point.</param>
+    /// <returns>One point per chosen snapshot, ordered by step.</returns>
+    public static IReadOnlyList<SnapshotCurvePoint> Evaluate(RunFolder run, string protocolKey, Func<string, MetricsReport> evaluate, Action<string>? onNote = null, long every = 0)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentException.ThrowIfNullOrWhiteSpace(protocolKey);
         ArgumentNullException.ThrowIfNull(evaluate);
-        var snapshots = run.Snapshots();
-        if (snapshots.Count == 0) throw new ArgumentException($"Run folder '{run.Root}' has no EMA snapshots in {run.SnapshotsFolder}.");
+        var snapshots = Choose(run.Snapshots(), every);
+        if (snapshots.Count == 0)
+            throw new ArgumentException(every > 0
+                ? $"Run folder '{run.Root}' has no EMA snapshot at a multiple of {every} steps in {run.SnapshotsFolder}; choose a smaller interval."
+                : $"Run folder '{run.Root}' has no EMA snapshots in {run.SnapshotsFolder}.");
         string cacheFolder = Path.Combine(run.Root, "evaluations");
         Directory.CreateDirectory(cacheFolder);
         var points = new List<SnapshotCurvePoint>();
@@ -46,6 +50,15 @@ public static class SnapshotCurve
             points.Add(point);
         }
         return points;
+    }
+
+    /// <summary>The snapshots whose step is a multiple of <paramref name="every"/> (all of them for 0), in step order.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="every"/> is negative.</exception>
+    public static IReadOnlyList<(long Step, string Path)> Choose(IEnumerable<(long Step, string Path)> snapshots, long every)
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        ArgumentOutOfRangeException.ThrowIfNegative(every);
+        return snapshots.Where(s => every == 0 || s.Step % every == 0).OrderBy(s => s.Step).ToList();
     }
 
     /// <summary>The curve as a Markdown table with the protocol and the last-quarter convergence check.</summary>

@@ -40,6 +40,25 @@ public sealed class SnapshotCurveTests : IDisposable
     }
 
     [Fact]
+    public void Every_n_steps_evaluates_only_those_snapshots_and_names_the_interval_when_none_match()
+    {
+        var run = new RunFolder(root);
+        run.Create();
+        foreach (long step in new[] { 2000L, 4000L, 6000L, 8000L, 10000L })
+            File.WriteAllText(run.SnapshotPath(step), $"weights at {step}");
+        var calls = new List<string>();
+        MetricsReport Evaluate(string path) { calls.Add(Path.GetFileName(path)); return Report(50); }
+
+        var points = SnapshotCurve.Evaluate(run, "ddim-50.9-samples", Evaluate, every: 4000);
+
+        Assert.Equal([4000L, 8000L], points.Select(p => p.Step));
+        Assert.Equal(["ema-step-00004000.safetensors", "ema-step-00008000.safetensors"], calls);
+        var error = Assert.Throws<ArgumentException>(() => SnapshotCurve.Evaluate(run, "ddim-50.9-samples", Evaluate, every: 7000));
+        Assert.Contains("multiple of 7000", error.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SnapshotCurve.Choose([], -1));
+    }
+
+    [Fact]
     public void Markdown_states_the_last_quarter_verdict()
     {
         var points = new[] { new SnapshotCurvePoint(8000, "a", Report(100)), new SnapshotCurvePoint(4000, "b", Report(200)) };
