@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using CondDistill.Benchmarks;
+using CondDistill.Checkpoints;
+using CondDistill.Experiments;
 using CondDistill.Models;
 using CondDistill.Runtime;
 
@@ -17,7 +19,7 @@ internal static class BenchCommand
     {
         var config = new Option<string>("--config")
         {
-            Description = "UNet: 'default' (UNetConfig.FashionMnistDefault), 'tiny' (UNetConfig.Tiny) or a file holding UNetConfig JSON.",
+            Description = "UNet: 'default' (UNetConfig.FashionMnistDefault), 'teacher' (the shipped teacher's architecture, read from its metadata), 'tiny' (UNetConfig.Tiny), a UNet checkpoint (.safetensors: its architecture) or a file holding UNetConfig JSON.",
             DefaultValueFactory = _ => "default",
         };
         var batch = new Option<int>("--batch") { Description = "Images per training step.", DefaultValueFactory = _ => 64 };
@@ -72,9 +74,18 @@ internal static class BenchCommand
     {
         "default" => UNetConfig.FashionMnistDefault,
         "tiny" => UNetConfig.Tiny,
+        "teacher" => ReadCheckpointConfig(ShippedCheckpoints.PathOf(ShippedCheckpoints.TeacherFile)),
+        _ when File.Exists(value) && value.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) => ReadCheckpointConfig(value),
         _ when File.Exists(value) => ReadConfigFile(value),
-        _ => throw new ArgumentException($"--config '{value}' is neither 'default', 'tiny' nor an existing UNetConfig JSON file."),
+        _ => throw new ArgumentException($"--config '{value}' is neither 'default', 'teacher', 'tiny', an existing UNet checkpoint nor an existing UNetConfig JSON file."),
     };
+
+    private static UNetConfig ReadCheckpointConfig(string path)
+    {
+        if (!File.Exists(path))
+            throw new ArgumentException($"--config: checkpoint '{path}' not found. Fix: restore data/checkpoints/ or pass a UNet checkpoint or UNetConfig JSON file.");
+        return ModelCheckpoint.ReadUNetConfig(path);
+    }
 
     private static UNetConfig ReadConfigFile(string path)
     {

@@ -78,6 +78,16 @@ public static class ModelCheckpoint
         return new ModelDescription(kind, config);
     }
 
+    /// <summary>
+    /// The <see cref="UNetConfig"/> stored in a UNet checkpoint's metadata, without loading its weights
+    /// (e.g. to benchmark the architecture of a shipped model).
+    /// </summary>
+    public static UNetConfig ReadUNetConfig(string path)
+    {
+        var description = RequireKind(path, ModelDescription.UNetKind);
+        return Parse(path, () => UNetConfig.FromJson(description.ConfigJson));
+    }
+
     /// <summary>Builds a UNet from the file's configuration and loads its weights.</summary>
     public static UNet LoadUNet(string path)
     {

@@ -40,6 +40,22 @@ public sealed class ModelCheckpointTests : IDisposable
         Assert.Equal(UNetConfig.Tiny.ToJson(), metadata["config"]);
     }
 
+    [Fact]
+    public void ReadUNetConfigReturnsTheStoredArchitectureAndRefusesOtherKinds()
+    {
+        using var scope = NewDisposeScope();
+        var wide = UNetConfig.Tiny with { BaseChannels = 12 };
+        string path = FilePath("wide.safetensors");
+        ModelCheckpoint.Save(path, new UNet(wide));
+        Assert.Equal(wide, ModelCheckpoint.ReadUNetConfig(path));
+
+        string controlled = FilePath("controlled-kind.safetensors");
+        ModelCheckpoint.Save(controlled, new ControlledUNet(UNetTests.TinyUNet(56), new ControlNetConfig(2, ControlNetFusion.ZeroConv, HintChannels: 4), new Generator(57)));
+        var error = Assert.Throws<CheckpointException>(() => ModelCheckpoint.ReadUNetConfig(controlled));
+        Assert.Contains(controlled, error.Message);
+        Assert.Contains("metadata field 'kind'", error.Message);
+    }
+
     [Theory]
     [InlineData(ControlNetFusion.ZeroConv)]
     [InlineData(ControlNetFusion.MuBlend)]
