@@ -6,19 +6,25 @@ namespace CondDistill.Tests.Cli;
 
 public sealed class EvaluateSnapshotsCliTests
 {
+    /// <summary>A run folder holding a tiny UNet's EMA snapshot at each of <paramref name="steps"/>.</summary>
+    private static void WriteTinySnapshots(string folder, params long[] steps)
+    {
+        var run = new RunFolder(folder);
+        run.Create();
+        foreach (long step in steps)
+        {
+            using var unet = new UNet(UNetConfig.Tiny, new TorchSharp.torch.Generator((ulong)step));
+            ModelCheckpoint.Save(run.SnapshotPath(step), unet, step, new Dictionary<string, string> { ["weights"] = "ema" });
+        }
+    }
+
     [Fact]
     public void EveryAndNameWriteACoarserCurveBesideTheDefaultOne()
     {
         string folder = Directory.CreateTempSubdirectory("evaluate-snapshots-cli").FullName;
         try
         {
-            var run = new RunFolder(folder);
-            run.Create();
-            foreach (long step in new[] { 2L, 4L, 6L, 8L })
-            {
-                using var unet = new UNet(UNetConfig.Tiny, new TorchSharp.torch.Generator((ulong)step));
-                ModelCheckpoint.Save(run.SnapshotPath(step), unet, step, new Dictionary<string, string> { ["weights"] = "ema" });
-            }
+            WriteTinySnapshots(folder, 2, 4, 6, 8);
 
             var (code, output, error) = CliProcess.Run("evaluate-snapshots", "--run", folder, "--samples", "10", "--real-count", "20",
                 "--steps", "2", "--every", "4", "--name", "fd-curve-10");
@@ -50,10 +56,7 @@ public sealed class EvaluateSnapshotsCliTests
         string folder = Directory.CreateTempSubdirectory("evaluate-snapshots-cli-bad").FullName;
         try
         {
-            var run = new RunFolder(folder);
-            run.Create();
-            using (var unet = new UNet(UNetConfig.Tiny, new TorchSharp.torch.Generator(1)))
-                ModelCheckpoint.Save(run.SnapshotPath(2), unet, 2, new Dictionary<string, string> { ["weights"] = "ema" });
+            WriteTinySnapshots(folder, 2);
 
             var (code, output, error) = CliProcess.Run("evaluate-snapshots", "--run", folder, "--samples", "10", "--real-count", "20", "--steps", "2", option, value);
 
