@@ -11,6 +11,7 @@ root.Subcommands.Add(PretrainCommand.Create());
 root.Subcommands.Add(TrainExtractorCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(EvaluateSnapshotsCommand.Create());
+root.Subcommands.Add(AverageSnapshotsCommand.Create());
 root.Subcommands.Add(ProbeDenoisingCommand.Create());
 root.Subcommands.Add(CalibrateFdCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
