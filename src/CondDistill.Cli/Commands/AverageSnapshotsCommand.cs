@@ -12,7 +12,7 @@ internal static class AverageSnapshotsCommand
         var from = new Option<long>("--from") { Description = "First snapshot step of the window (included).", Required = true };
         var to = new Option<long>("--to") { Description = "Last snapshot step of the window (included); the average is labelled with this step.", Required = true };
         var output = new Option<string>("--out") { Description = "Output UNet checkpoint (.safetensors), written atomically.", Required = true };
-        var command = new Command("average-snapshots", "Post-hoc weight average: the parameter-wise mean of every EMA snapshot of a run from --from to --to (all of them must be present at the run's snapshot interval), saved as a UNet checkpoint that evaluate, train and the notebooks load like any other.")
+        var command = new Command("average-snapshots", "Post-hoc weight average: the parameter-wise mean of every EMA snapshot of a run from --from to --to (all of them must be present at the run's snapshot interval), saved as a UNet checkpoint that evaluate, calibrate-fd, probe-denoising and train (as its teacher) load like any other.")
         {
             runOption, from, to, output,
         };

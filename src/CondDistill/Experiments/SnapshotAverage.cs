@@ -60,13 +60,19 @@ public static class SnapshotAverage
         try
         {
             var mean = WeightAveraging.Mean(models.Select(m => (IReadOnlyDictionary<string, TorchSharp.torch.Tensor>)m.state_dict()).ToList(), paths);
-            var result = ModelCheckpoint.LoadUNet(paths[0]);
-            using (TorchSharp.torch.no_grad())
+            try
             {
-                foreach (var (name, target) in result.state_dict()) target.copy_(mean[name]);
+                var result = ModelCheckpoint.LoadUNet(paths[0]);
+                using (TorchSharp.torch.no_grad())
+                {
+                    foreach (var (name, target) in result.state_dict()) target.copy_(mean[name]);
+                }
+                return result;
             }
-            foreach (var tensor in mean.Values) tensor.Dispose();
-            return result;
+            finally
+            {
+                foreach (var tensor in mean.Values) tensor.Dispose();
+            }
         }
         finally
         {
