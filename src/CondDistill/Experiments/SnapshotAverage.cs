@@ -62,11 +62,12 @@ public static class SnapshotAverage
             var mean = WeightAveraging.Mean(models.Select(m => (IReadOnlyDictionary<string, TorchSharp.torch.Tensor>)m.state_dict()).ToList(), paths);
             try
             {
-                var result = ModelCheckpoint.LoadUNet(paths[0]);
+                var result = models[0]; // holds the first snapshot's weights, overwritten with the mean; returned, not disposed
                 using (TorchSharp.torch.no_grad())
                 {
                     foreach (var (name, target) in result.state_dict()) target.copy_(mean[name]);
                 }
+                models.RemoveAt(0);
                 return result;
             }
             finally
