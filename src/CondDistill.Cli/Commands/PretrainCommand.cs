@@ -22,8 +22,10 @@ internal static class PretrainCommand
         var steps = new Option<long?>("--max-train-steps") { Description = "Total steps of the run." };
         var decay = new Option<long?>("--learning-rate-decay-steps")
         {
-            Description = "Decay the learning rate linearly to 0 over the last N steps (0 = constant after warm-up); may be set on resume if the decay starts after the current step.",
+            Description = "Decay the learning rate linearly to 0 (or --learning-rate-end) over the last N steps before the hold (0 = constant after warm-up); may be set on resume if no step already taken changes its rate.",
         };
+        var decayEnd = new Option<double?>("--learning-rate-end") { Description = "Rate the decay ends at (default 0); may be set on resume like the decay." };
+        var hold = new Option<long?>("--learning-rate-hold-steps") { Description = "Steps at the end of the run held at --learning-rate-end after the decay (default 0)." };
         var batch = new Option<int?>("--train-batch-size") { Description = "Images per step." };
         var trainImages = new Option<int?>("--train-images") { Description = "Use the first N training images (default all 60,000)." };
         var stopAfter = new Option<long?>("--stop-after") { Description = "Stop with a checkpoint after this many steps in this call (time-boxed sessions)." };
@@ -34,7 +36,7 @@ internal static class PretrainCommand
 
         var command = new Command("pretrain", "Train the unconditional UNet teacher on the Fashion-MNIST training split (resumable).")
         {
-            configFile, output, resume, steps, decay, batch, trainImages, stopAfter, seed, device, threads, dataDir,
+            configFile, output, resume, steps, decay, decayEnd, hold, batch, trainImages, stopAfter, seed, device, threads, dataDir,
         };
         command.SetAction(parse =>
         {
@@ -45,6 +47,8 @@ internal static class PretrainCommand
             {
                 MaxTrainSteps = parse.GetValue(steps) ?? config.MaxTrainSteps,
                 LearningRateDecaySteps = parse.GetValue(decay) ?? config.LearningRateDecaySteps,
+                LearningRateEnd = parse.GetValue(decayEnd) ?? config.LearningRateEnd,
+                LearningRateHoldSteps = parse.GetValue(hold) ?? config.LearningRateHoldSteps,
                 TrainBatchSize = parse.GetValue(batch) ?? config.TrainBatchSize,
                 TrainImages = parse.GetValue(trainImages) ?? config.TrainImages,
                 Seed = parse.GetValue(seed) ?? config.Seed,
@@ -57,6 +61,7 @@ internal static class PretrainCommand
                 OnNote = note => Console.WriteLine($"  {note}"),
             };
             Console.WriteLine($"pretrain: {config.MaxTrainSteps} steps, batch {config.TrainBatchSize}, {config.TrainImages} images, seed {config.Seed}, run folder {run.Root}");
+            Console.WriteLine($"pretrain: {config.DescribeSchedule()}");
             long reached = trainer.Run(FashionMnist.Open(parse.GetValue(dataDir)), parse.GetValue(resume) == "latest", parse.GetValue(stopAfter));
             Console.WriteLine($"pretrain: stopped at step {reached} of {config.MaxTrainSteps}");
             return 0;

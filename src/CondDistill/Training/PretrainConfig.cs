@@ -33,6 +33,15 @@ public sealed record PretrainConfig
     /// </summary>
     public long LearningRateDecaySteps { get; init; }
 
+    /// <summary>
+    /// Rate the decay ends at (0 = decay to zero); with <see cref="LearningRateHoldSteps"/> the run then trains on
+    /// at this rate (<see cref="LearningRateSchedule.WarmupStableDecayHold"/>). May be set on resume like the decay.
+    /// </summary>
+    public double LearningRateEnd { get; init; }
+
+    /// <summary>Steps at the end of the run held at <see cref="LearningRateEnd"/> after the decay (0 = none).</summary>
+    public long LearningRateHoldSteps { get; init; }
+
     /// <summary>AdamW weight decay.</summary>
     public double WeightDecay { get; init; }
 
@@ -85,6 +94,9 @@ public sealed record PretrainConfig
         Require(LearningRateWarmupSteps >= 0, "learning_rate_warmup_steps", "must be 0 or more");
         Require(LearningRateDecaySteps >= 0 && LearningRateDecaySteps <= MaxTrainSteps - LearningRateWarmupSteps, "learning_rate_decay_steps",
             "must be in 0..max_train_steps - learning_rate_warmup_steps (the decay starts after the warm-up)");
+        Require(LearningRateEnd >= 0 && LearningRateEnd <= LearningRate, "learning_rate_end", "must be in 0..learning_rate");
+        Require(LearningRateHoldSteps >= 0 && LearningRateHoldSteps <= MaxTrainSteps - LearningRateWarmupSteps - LearningRateDecaySteps, "learning_rate_hold_steps",
+            "must be in 0..max_train_steps - learning_rate_warmup_steps - learning_rate_decay_steps (warm-up, decay and hold must fit in the run)");
         Require(WeightDecay >= 0, "weight_decay", "must be 0 or more");
         Require(MaxGradNorm > 0, "max_grad_norm", "must be positive");
         Require(EmaDecay is >= 0 and < 1, "ema_decay", "must be in [0, 1)");
@@ -100,11 +112,21 @@ public sealed record PretrainConfig
 
     /// <summary>The learning rate of the zero-based <paramref name="step"/>.</summary>
     public double LearningRateAt(long step) =>
-        LearningRateSchedule.WarmupStableDecay(step, LearningRate, LearningRateWarmupSteps, MaxTrainSteps, LearningRateDecaySteps);
+        LearningRateSchedule.WarmupStableDecayHold(step, LearningRate, LearningRateWarmupSteps, MaxTrainSteps, LearningRateDecaySteps, LearningRateEnd, LearningRateHoldSteps);
 
-    /// <summary>First step whose learning rate the decay changes (<see cref="MaxTrainSteps"/> without decay).</summary>
+    /// <summary>First step whose learning rate the decay or hold changes (<see cref="MaxTrainSteps"/> without them).</summary>
     [JsonIgnore]
-    public long LearningRateDecayStart => LearningRateSchedule.DecayStart(MaxTrainSteps, LearningRateDecaySteps);
+    public long LearningRateDecayStart => LearningRateSchedule.DecayStart(MaxTrainSteps, LearningRateDecaySteps, LearningRateHoldSteps);
+
+    /// <summary>The learning-rate schedule in words, e.g. "learning rate 0.0004 after 500 warm-up steps, constant".</summary>
+    public string DescribeSchedule()
+    {
+        var text = FormattableString.Invariant($"learning rate {LearningRate} after {LearningRateWarmupSteps} warm-up steps");
+        if (LearningRateDecaySteps == 0 && LearningRateHoldSteps == 0) return text + ", constant";
+        long decayEnd = MaxTrainSteps - LearningRateHoldSteps;
+        text += FormattableString.Invariant($", linear decay from step {LearningRateDecayStart} to {LearningRateEnd} at step {decayEnd}");
+        return LearningRateHoldSteps == 0 ? text : text + FormattableString.Invariant($", then held to step {MaxTrainSteps}");
+    }
 
     /// <summary>JSON options: snake_case names, indented.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()

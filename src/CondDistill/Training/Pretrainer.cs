@@ -167,31 +167,39 @@ public sealed class Pretrainer
     }
 
     /// <summary>
-    /// The config the run folder was started with (null for a new run). Only the run's length and its final
-    /// learning-rate decay may differ; <see cref="CheckScheduleUnchangedBefore"/> then checks the steps taken.
+    /// The config the run folder was started with (null for a new run). Only the run's length and its learning-rate
+    /// schedule after the stable phase (decay, end rate, hold) may differ; <see cref="CheckScheduleUnchangedBefore"/>
+    /// then checks the steps taken.
     /// </summary>
     private PretrainConfig? ReadPreviousConfig(bool resume)
     {
         if (!resume || !File.Exists(run.ConfigPath)) return null;
         var previous = PretrainConfig.FromJson(File.ReadAllText(run.ConfigPath), run.ConfigPath);
-        if (previous with { MaxTrainSteps = config.MaxTrainSteps, LearningRateDecaySteps = config.LearningRateDecaySteps } != config)
+        var previousWithThisSchedule = previous with
+        {
+            MaxTrainSteps = config.MaxTrainSteps,
+            LearningRateDecaySteps = config.LearningRateDecaySteps,
+            LearningRateEnd = config.LearningRateEnd,
+            LearningRateHoldSteps = config.LearningRateHoldSteps,
+        };
+        if (previousWithThisSchedule != config)
             throw new InvalidOperationException(
-                $"Run folder '{run.Root}' was started with a different config ({run.ConfigPath}); only max_train_steps and learning_rate_decay_steps may change on resume. " +
-                "Fix: use the same settings, or a new --out folder.");
+                $"Run folder '{run.Root}' was started with a different config ({run.ConfigPath}); only max_train_steps, learning_rate_decay_steps, " +
+                "learning_rate_end and learning_rate_hold_steps may change on resume. Fix: use the same settings, or a new --out folder.");
         return previous;
     }
 
-    /// <summary>A resumed run may change its length or decay only where no step has been taken yet.</summary>
+    /// <summary>A resumed run may change its length or schedule only where no step has been taken yet: every step already taken must keep its rate.</summary>
     private void CheckScheduleUnchangedBefore(PretrainConfig? previous, long step)
     {
         if (previous is null) return;
-        long firstChanged = Math.Min(previous.LearningRateDecayStart, config.LearningRateDecayStart);
-        bool sameSchedule = previous.LearningRateDecaySteps == 0 && config.LearningRateDecaySteps == 0
-            || previous.MaxTrainSteps == config.MaxTrainSteps && previous.LearningRateDecaySteps == config.LearningRateDecaySteps;
-        if (!sameSchedule && firstChanged < step)
+        long? firstChanged = LearningRateSchedule.FirstDifferingStep(previous.LearningRateAt, config.LearningRateAt, step);
+        if (firstChanged is long changed)
             throw new InvalidOperationException(FormattableString.Invariant(
-                $"Run folder '{run.Root}' is at step {step}, but the new max_train_steps {config.MaxTrainSteps} / learning_rate_decay_steps {config.LearningRateDecaySteps} ") +
-                FormattableString.Invariant($"change the learning rate from step {firstChanged} on (was max_train_steps {previous.MaxTrainSteps} / learning_rate_decay_steps {previous.LearningRateDecaySteps}), which is already trained. ") +
-                "Fix: let the decay start at or after the current step, or start a new --out folder.");
+                $"Run folder '{run.Root}' is at step {step}, but the new schedule ({Describe(config)}) changes the learning rate from step {changed} on ") +
+                $"(was {Describe(previous)}), which is already trained. Fix: let the decay start at or after the current step, or start a new --out folder.");
     }
+
+    private static string Describe(PretrainConfig c) => FormattableString.Invariant(
+        $"max_train_steps {c.MaxTrainSteps} / learning_rate_decay_steps {c.LearningRateDecaySteps} / learning_rate_end {c.LearningRateEnd} / learning_rate_hold_steps {c.LearningRateHoldSteps}");
 }

@@ -87,10 +87,15 @@ public sealed class PretrainerTests
             var late = new RunFolder(Path.Combine(root, "late"));
             Assert.Equal(6, new Pretrainer(Tiny(6) with { LearningRateDecaySteps = 3 }, planned, torch.CPU).Run(fashion, resume: true));
             Assert.Equal(3, new Pretrainer(Tiny(6), late, torch.CPU).Run(fashion, resume: true, stopAfterSteps: 3));
+            // Dropping to a held end rate from step 2 would change a step already taken.
             var tooEarly = Assert.Throws<InvalidOperationException>(() =>
-                new Pretrainer(Tiny(6) with { LearningRateDecaySteps = 4 }, late, torch.CPU).Run(fashion, resume: true));
+                new Pretrainer(Tiny(6) with { LearningRateEnd = 1e-4, LearningRateHoldSteps = 4 }, late, torch.CPU).Run(fashion, resume: true));
             Assert.Contains("is at step 3", tooEarly.Message);
             Assert.Contains("from step 2 on", tooEarly.Message);
+            // A decay over the last 4 steps starts at step 2 but at the peak itself (peak * 4 / 4): steps 0..2 keep their
+            // rates, so it is accepted; the check compares rates, not where the decay formally starts.
+            Assert.Null(LearningRateSchedule.FirstDifferingStep(Tiny(6).LearningRateAt, (Tiny(6) with { LearningRateDecaySteps = 4 }).LearningRateAt, 3));
+            Assert.Equal(3, LearningRateSchedule.FirstDifferingStep(Tiny(6).LearningRateAt, (Tiny(6) with { LearningRateDecaySteps = 4 }).LearningRateAt, 4));
             Assert.Equal(6, new Pretrainer(Tiny(6) with { LearningRateDecaySteps = 3 }, late, torch.CPU).Run(fashion, resume: true));
 
             using var a = ModelCheckpoint.LoadUNet(planned.FinalEmaPath);
@@ -100,6 +105,37 @@ public sealed class PretrainerTests
             var rates = new MetricsLog(late.MetricsPath).Read().Select(r => (double)r["lr"]!).ToList();
             Assert.Equal(3, rates.Count(lr => lr < Tiny(6).LearningRate)); // warm-up step 0 and decay steps 4 and 5
             Assert.Equal(Tiny(6).LearningRate / 3, rates[^1], 12); // the last step at a third of the peak
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_decay_to_a_held_end_rate_set_on_resume_trains_the_last_steps_at_that_rate()
+    {
+        using var data = SyntheticFashionMnist.Create(trainCount: 12, testCount: 2);
+        var fashion = FashionMnist.Open(data.Folder);
+        string root = Directory.CreateTempSubdirectory("pretrain").FullName;
+        try
+        {
+            var late = new RunFolder(Path.Combine(root, "late"));
+            var planned = new RunFolder(Path.Combine(root, "planned"));
+            var schedule = Tiny(8) with { LearningRateDecaySteps = 2, LearningRateEnd = 1e-4, LearningRateHoldSteps = 3 };
+            Assert.Equal(3, new Pretrainer(Tiny(8), late, torch.CPU).Run(fashion, resume: true, stopAfterSteps: 3));
+            Assert.Equal(8, new Pretrainer(schedule, late, torch.CPU).Run(fashion, resume: true));
+            Assert.Equal(8, new Pretrainer(schedule, planned, torch.CPU).Run(fashion, resume: true));
+
+            var rates = new MetricsLog(late.MetricsPath).Read().Select(r => (double)r["lr"]!).ToArray();
+            double peak = Tiny(8).LearningRate;
+            // Warm-up 2, stable to step 3, decay over steps 3 and 4 (1e-4 + (peak - 1e-4) * 2 / 2 and * 1 / 2), hold 5..7.
+            Assert.Equal(new[] { peak * 1 / 2, peak * 2 / 2, peak, 1e-4 + (peak - 1e-4) * 2 / 2, 1e-4 + (peak - 1e-4) * 1 / 2, 1e-4, 1e-4, 1e-4 }, rates);
+            using var a = ModelCheckpoint.LoadUNet(planned.FinalEmaPath);
+            using var b = ModelCheckpoint.LoadUNet(late.FinalEmaPath);
+            foreach (var ((name, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
+                Assert.True(pa.equal(pb).all().item<bool>(), $"parameter {name} differs");
+            Assert.Contains("then held to step 8", schedule.DescribeSchedule());
         }
         finally
         {
@@ -118,6 +154,10 @@ public sealed class PretrainerTests
         var decay = Assert.Throws<ArgumentException>(() => (Tiny(5) with { LearningRateDecaySteps = 4 }).Validate());
         Assert.Contains("'learning_rate_decay_steps'", decay.Message);
         Assert.DoesNotContain("decay_start", (Tiny(5) with { LearningRateDecaySteps = 2 }).ToJson()); // derived, not a setting
+        var end = Assert.Throws<ArgumentException>(() => (Tiny(5) with { LearningRateEnd = 2 * Tiny(5).LearningRate }).Validate());
+        Assert.Contains("'learning_rate_end'", end.Message);
+        var hold = Assert.Throws<ArgumentException>(() => (Tiny(5) with { LearningRateDecaySteps = 2, LearningRateHoldSteps = 2 }).Validate());
+        Assert.Contains("'learning_rate_hold_steps'", hold.Message);
         var roundTrip = PretrainConfig.FromJson(Tiny(5).ToJson(), "x");
         Assert.Equal(Tiny(5), roundTrip);
     }
