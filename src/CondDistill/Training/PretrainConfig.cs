@@ -124,7 +124,9 @@ public sealed record PretrainConfig
         var text = FormattableString.Invariant($"learning rate {LearningRate} after {LearningRateWarmupSteps} warm-up steps");
         if (LearningRateDecaySteps == 0 && LearningRateHoldSteps == 0) return text + ", constant";
         long decayEnd = MaxTrainSteps - LearningRateHoldSteps;
-        text += FormattableString.Invariant($", linear decay from step {LearningRateDecayStart} to {LearningRateEnd} at step {decayEnd}");
+        text += LearningRateDecaySteps == 0
+            ? FormattableString.Invariant($", dropping to {LearningRateEnd} at step {decayEnd}")
+            : FormattableString.Invariant($", linear decay from step {LearningRateDecayStart} to {LearningRateEnd} at step {decayEnd}");
         return LearningRateHoldSteps == 0 ? text : text + FormattableString.Invariant($", then held to step {MaxTrainSteps}");
     }
 

@@ -144,6 +144,18 @@ public sealed class PretrainerTests
     }
 
     [Fact]
+    public void The_schedule_in_words_gives_the_steps_where_the_rate_changes()
+    {
+        Assert.Equal("learning rate 0.0004 after 2 warm-up steps, constant", Tiny(100).DescribeSchedule());
+        Assert.Equal("learning rate 0.0004 after 2 warm-up steps, linear decay from step 50 to 0.0001 at step 80, then held to step 100",
+            (Tiny(100) with { LearningRateDecaySteps = 30, LearningRateEnd = 1e-4, LearningRateHoldSteps = 20 }).DescribeSchedule());
+        Assert.Equal("learning rate 0.0004 after 2 warm-up steps, linear decay from step 70 to 0 at step 100",
+            (Tiny(100) with { LearningRateDecaySteps = 30 }).DescribeSchedule());
+        Assert.Equal("learning rate 0.0004 after 2 warm-up steps, dropping to 0.0001 at step 80, then held to step 100",
+            (Tiny(100) with { LearningRateEnd = 1e-4, LearningRateHoldSteps = 20 }).DescribeSchedule());
+    }
+
+    [Fact]
     public void ConfigErrorsNameTheField()
     {
         var error = Assert.Throws<ArgumentException>(() => PretrainConfig.FromJson("{\"train_batch_size\": 0}", "run.json"));
