@@ -76,7 +76,7 @@ internal static class BenchCommand
         "tiny" => UNetConfig.Tiny,
         "teacher" => ReadCheckpointConfig(ShippedCheckpoints.PathOf(ShippedCheckpoints.TeacherFile)),
         _ when File.Exists(value) && value.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) => ReadCheckpointConfig(value),
-        _ when File.Exists(value) => ReadConfigFile(value),
+        _ when File.Exists(value) => UNetConfig.ReadFile(value),
         _ => throw new ArgumentException($"--config '{value}' is neither 'default', 'teacher', 'tiny', an existing UNet checkpoint nor an existing UNetConfig JSON file."),
     };
 
@@ -85,15 +85,6 @@ internal static class BenchCommand
         if (!File.Exists(path))
             throw new ArgumentException($"--config: checkpoint '{path}' not found. Fix: restore data/checkpoints/ or pass a UNet checkpoint or UNetConfig JSON file.");
         return ModelCheckpoint.ReadUNetConfig(path);
-    }
-
-    private static UNetConfig ReadConfigFile(string path)
-    {
-        try { return UNetConfig.FromJson(File.ReadAllText(path)); }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new ArgumentException($"--config '{path}' is not UNetConfig JSON ({e.Message}); expected e.g. {UNetConfig.Tiny.ToJson()}.");
-        }
     }
 
     private static IReadOnlyList<int> ParseStepCounts(string value)

@@ -12,4 +12,10 @@ internal static class ModelJson
         Converters = { new JsonStringEnumConverter() },
         WriteIndented = false,
     };
+
+    /// <summary><see cref="Options"/> that refuse unknown fields (for configuration files a person wrote).</summary>
+    internal static readonly JsonSerializerOptions StrictOptions = new(Options)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
 }

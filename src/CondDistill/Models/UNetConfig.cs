@@ -83,6 +83,26 @@ public sealed record UNetConfig(
         JsonSerializer.Deserialize<UNetConfig>(json, ModelJson.Options)
         ?? throw new JsonException("UNetConfig JSON is 'null'.");
 
+    /// <summary>
+    /// Reads a UNetConfig JSON file a person wrote: unknown fields (snake_case names, typos) and invalid values are
+    /// errors naming the file, never a silently defaulted field.
+    /// </summary>
+    /// <param name="path">The JSON file (camelCase names, as <see cref="ToJson"/> writes).</param>
+    public static UNetConfig ReadFile(string path)
+    {
+        if (!File.Exists(path)) throw new ArgumentException($"UNet config file '{path}' not found.");
+        UNetConfig? config;
+        try { config = JsonSerializer.Deserialize<UNetConfig>(File.ReadAllText(path), ModelJson.StrictOptions); }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"UNet config file '{path}' is not UNetConfig JSON ({e.Message}). Fix: use camelCase names, e.g. {Tiny.ToJson()}.", e);
+        }
+        if (config is null) throw new ArgumentException($"UNet config file '{path}' holds 'null'. Fix: write an object, e.g. {Tiny.ToJson()}.");
+        try { config.Validate(); }
+        catch (ArgumentException e) { throw new ArgumentException($"UNet config file '{path}': {e.Message}", e); }
+        return config;
+    }
+
     /// <summary>Field-by-field equality, comparing <see cref="ChannelMultipliers"/> element-wise.</summary>
     public bool Equals(UNetConfig? other) =>
         other is not null && InChannels == other.InChannels && OutChannels == other.OutChannels &&

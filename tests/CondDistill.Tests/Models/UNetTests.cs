@@ -77,6 +77,36 @@ public sealed class UNetTests
     }
 
     [Fact]
+    public void A_config_file_with_unknown_or_invalid_fields_is_refused_naming_the_file()
+    {
+        string dir = Directory.CreateTempSubdirectory("unetconfig").FullName;
+        try
+        {
+            string good = Path.Combine(dir, "good.json");
+            File.WriteAllText(good, UNetConfig.FashionMnistDefault.ToJson());
+            Assert.Equal(UNetConfig.FashionMnistDefault, UNetConfig.ReadFile(good));
+
+            // snake_case names used to parse as a config with every field 0.
+            string snake = Path.Combine(dir, "snake.json");
+            File.WriteAllText(snake, "{\"in_channels\":1,\"out_channels\":1,\"base_channels\":32}");
+            var unknown = Assert.Throws<ArgumentException>(() => UNetConfig.ReadFile(snake));
+            Assert.Contains(snake, unknown.Message);
+            Assert.Contains("in_channels", unknown.Message);
+            Assert.Contains("camelCase", unknown.Message);
+
+            string badGroups = Path.Combine(dir, "groups.json");
+            File.WriteAllText(badGroups, (UNetConfig.FashionMnistDefault with { Groups = 7 }).ToJson());
+            var invalid = Assert.Throws<ArgumentException>(() => UNetConfig.ReadFile(badGroups));
+            Assert.Contains(badGroups, invalid.Message);
+            Assert.Contains("Groups = 7", invalid.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ConfigRoundTripsThroughJsonAndComparesByValue()
     {
         var config = UNetConfig.FashionMnistDefault;
