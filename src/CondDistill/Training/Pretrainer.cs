@@ -193,7 +193,8 @@ public sealed class Pretrainer
     private void CheckScheduleUnchangedBefore(PretrainConfig? previous, long step)
     {
         if (previous is null) return;
-        long? firstChanged = LearningRateSchedule.FirstDifferingStep(previous.LearningRateAt, config.LearningRateAt, step);
+        // Steps past the new end are not part of the new run (a run shortened below its step only writes its outputs).
+        long? firstChanged = LearningRateSchedule.FirstDifferingStep(previous.LearningRateAt, config.LearningRateAt, Math.Min(step, config.MaxTrainSteps));
         if (firstChanged is long changed)
             throw new InvalidOperationException(FormattableString.Invariant(
                 $"Run folder '{run.Root}' is at step {step}, but the new schedule ({Describe(config)}) changes the learning rate from step {changed} on ") +

@@ -66,6 +66,8 @@ public sealed class PretrainerTests
             Assert.Contains(run.ConfigPath, error.Message);
             // Extending the run is allowed.
             Assert.Equal(3, new Pretrainer(Tiny(3), run, torch.CPU).Run(fashion, resume: true));
+            // Shortening it below its step trains nothing and is not a schedule change of the steps it keeps.
+            Assert.Equal(3, new Pretrainer(Tiny(2) with { LearningRateDecaySteps = 0 }, run, torch.CPU).Run(fashion, resume: true));
         }
         finally
         {
