@@ -3,6 +3,7 @@ using CondDistill.Data;
 using CondDistill.Experiments;
 using CondDistill.Models;
 using CondDistill.Tests.Data;
+using CondDistill.Tests.Models;
 using CondDistill.Training;
 using TorchSharp;
 
@@ -17,13 +18,28 @@ public sealed class PretrainerTests
         LoggingSteps = 1, LearningRateWarmupSteps = 2,
     };
 
+    /// <summary>Runs <paramref name="test"/> on a small synthetic dataset in a temporary folder that is removed afterwards.</summary>
+    private static void InTempRoot(Action<FashionMnist, string> test)
+    {
+        using var data = SyntheticFashionMnist.Create(trainCount: 12, testCount: 2);
+        string root = Directory.CreateTempSubdirectory("pretrain").FullName;
+        try { test(FashionMnist.Open(data.Folder), root); }
+        finally { Directory.Delete(root, recursive: true); }
+    }
+
+    /// <summary>Every parameter of two UNet checkpoints is bit-identical.</summary>
+    private static void AssertSameWeights(string pathA, string pathB)
+    {
+        using var a = ModelCheckpoint.LoadUNet(pathA);
+        using var b = ModelCheckpoint.LoadUNet(pathB);
+        foreach (var ((name, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
+            Assert.True(TensorCompare.Same(pa, pb), $"parameter {name} differs between {pathA} and {pathB}");
+    }
+
     [Fact]
     public void KillAndResumeGivesTheSameWeightsEmaAndMetricsAsAnUninterruptedRun()
     {
-        using var data = SyntheticFashionMnist.Create(trainCount: 12, testCount: 2);
-        var fashion = FashionMnist.Open(data.Folder);
-        string root = Directory.CreateTempSubdirectory("pretrain").FullName;
-        try
+        InTempRoot((fashion, root) =>
         {
             var straight = new RunFolder(Path.Combine(root, "straight"));
             var resumed = new RunFolder(Path.Combine(root, "resumed"));
@@ -33,31 +49,19 @@ public sealed class PretrainerTests
             Assert.Equal(6, new Pretrainer(Tiny(6), resumed, torch.CPU).Run(fashion, resume: true));
 
             foreach (string file in new[] { "ema.safetensors", "online.safetensors" })
-            {
-                using var a = ModelCheckpoint.LoadUNet(Path.Combine(straight.Root, file));
-                using var b = ModelCheckpoint.LoadUNet(Path.Combine(resumed.Root, file));
-                foreach (var ((name, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
-                    Assert.True(pa.equal(pb).all().item<bool>(), $"{file}: parameter {name} differs after resume");
-            }
+                AssertSameWeights(Path.Combine(straight.Root, file), Path.Combine(resumed.Root, file));
             var lossesStraight = new MetricsLog(straight.MetricsPath).Read().Select(r => (double)r["loss"]!).ToList();
             var lossesResumed = new MetricsLog(resumed.MetricsPath).Read().Select(r => (double)r["loss"]!).ToList();
             Assert.Equal(6, lossesStraight.Count);
             Assert.Equal(lossesStraight, lossesResumed);
             Assert.Equal(new long[] { 2, 4, 6 }, straight.Snapshots().Select(s => s.Step));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public void ResumingWithAnotherConfigIsRefusedNamingTheConfigFile()
     {
-        using var data = SyntheticFashionMnist.Create(trainCount: 12, testCount: 2);
-        var fashion = FashionMnist.Open(data.Folder);
-        string root = Directory.CreateTempSubdirectory("pretrain").FullName;
-        try
+        InTempRoot((fashion, root) =>
         {
             var run = new RunFolder(root);
             new Pretrainer(Tiny(2), run, torch.CPU).Run(fashion, resume: true, stopAfterSteps: 1);
@@ -68,20 +72,13 @@ public sealed class PretrainerTests
             Assert.Equal(3, new Pretrainer(Tiny(3), run, torch.CPU).Run(fashion, resume: true));
             // Shortening it below its step trains nothing and is not a schedule change of the steps it keeps.
             Assert.Equal(3, new Pretrainer(Tiny(2) with { LearningRateDecaySteps = 0 }, run, torch.CPU).Run(fashion, resume: true));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public void A_decay_chosen_on_resume_keeps_the_steps_taken_and_one_reaching_back_is_refused()
     {
-        using var data = SyntheticFashionMnist.Create(trainCount: 12, testCount: 2);
-        var fashion = FashionMnist.Open(data.Folder);
-        string root = Directory.CreateTempSubdirectory("pretrain").FullName;
-        try
+        InTempRoot((fashion, root) =>
         {
             // Planned with a constant rate, decayed over the last 3 of 6 steps once 3 were taken:
             // the same weights as a run that had the decay from the start.
@@ -100,27 +97,17 @@ public sealed class PretrainerTests
             Assert.Equal(3, LearningRateSchedule.FirstDifferingStep(Tiny(6).LearningRateAt, (Tiny(6) with { LearningRateDecaySteps = 4 }).LearningRateAt, 4));
             Assert.Equal(6, new Pretrainer(Tiny(6) with { LearningRateDecaySteps = 3 }, late, torch.CPU).Run(fashion, resume: true));
 
-            using var a = ModelCheckpoint.LoadUNet(planned.FinalEmaPath);
-            using var b = ModelCheckpoint.LoadUNet(late.FinalEmaPath);
-            foreach (var ((name, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
-                Assert.True(pa.equal(pb).all().item<bool>(), $"parameter {name} differs");
+            AssertSameWeights(planned.FinalEmaPath, late.FinalEmaPath);
             var rates = new MetricsLog(late.MetricsPath).Read().Select(r => (double)r["lr"]!).ToList();
             Assert.Equal(3, rates.Count(lr => lr < Tiny(6).LearningRate)); // warm-up step 0 and decay steps 4 and 5
             Assert.Equal(Tiny(6).LearningRate / 3, rates[^1], 12); // the last step at a third of the peak
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public void A_decay_to_a_held_end_rate_set_on_resume_trains_the_last_steps_at_that_rate()
     {
-        using var data = SyntheticFashionMnist.Create(trainCount: 12, testCount: 2);
-        var fashion = FashionMnist.Open(data.Folder);
-        string root = Directory.CreateTempSubdirectory("pretrain").FullName;
-        try
+        InTempRoot((fashion, root) =>
         {
             var late = new RunFolder(Path.Combine(root, "late"));
             var planned = new RunFolder(Path.Combine(root, "planned"));
@@ -133,16 +120,9 @@ public sealed class PretrainerTests
             double peak = Tiny(8).LearningRate;
             // Warm-up 2, stable to step 3, decay over steps 3 and 4 (1e-4 + (peak - 1e-4) * 2 / 2 and * 1 / 2), hold 5..7.
             Assert.Equal(new[] { peak * 1 / 2, peak * 2 / 2, peak, 1e-4 + (peak - 1e-4) * 2 / 2, 1e-4 + (peak - 1e-4) * 1 / 2, 1e-4, 1e-4, 1e-4 }, rates);
-            using var a = ModelCheckpoint.LoadUNet(planned.FinalEmaPath);
-            using var b = ModelCheckpoint.LoadUNet(late.FinalEmaPath);
-            foreach (var ((name, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
-                Assert.True(pa.equal(pb).all().item<bool>(), $"parameter {name} differs");
+            AssertSameWeights(planned.FinalEmaPath, late.FinalEmaPath);
             Assert.Contains("then held to step 8", schedule.DescribeSchedule());
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        });
     }
 
     [Fact]
