@@ -34,7 +34,8 @@ internal static class EvaluateSnapshotsCommand
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
             var run = new RunFolder(Path.GetFullPath(parse.GetValue(runOption)!));
-            if (run.Snapshots().Count == 0) throw new ArgumentException($"Run folder '{run.Root}' has no EMA snapshots in {run.SnapshotsFolder}; fix --run.");
+            if (run.Snapshots().Count == 0 && !Directory.Exists(Path.Combine(run.Root, "evaluations")))
+                throw new ArgumentException($"Run folder '{run.Root}' has no EMA snapshots in {run.SnapshotsFolder} and no evaluations/ folder; fix --run.");
             long interval = parse.GetValue(every);
             if (interval < 0) throw new ArgumentException($"--every must be 0 (all snapshots) or a positive number of steps, not {interval}.");
             string stem = parse.GetValue(name)!;
@@ -60,7 +61,7 @@ internal static class EvaluateSnapshotsCommand
             }, Console.WriteLine, interval);
             string md = SnapshotCurve.ToMarkdown($"FD-FMNIST against pretraining steps ({run.Root})",
                 FormattableString.Invariant($"Protocol: EMA snapshots{(interval > 0 ? $" at multiples of {interval} steps" : "")}, {count} samples each (seeds {UnconditionalEvaluation.DefaultSeedBase}..{UnconditionalEvaluation.DefaultSeedBase + count - 1}), {spec.Name}, against the first {real.Count} test images; extractor {extractorHash[..12]}; floor = FD-FMNIST of the first {count} training images against the same test images = {floor:F3}."),
-                points);
+                points, SnapshotCurve.RetiredPoints(run, protocolKey, interval).Select(p => p.Step).ToList());
             AtomicFile.WriteAllText(Path.Combine(run.Root, stem + ".md"), md);
             AtomicFile.WriteAllText(Path.Combine(run.Root, stem + ".json"), System.Text.Json.JsonSerializer.Serialize(points, MetricsReport.JsonOptions));
             Console.WriteLine(md);

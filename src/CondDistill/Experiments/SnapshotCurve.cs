@@ -10,7 +10,9 @@ namespace CondDistill.Experiments;
 /// <summary>
 /// Quality against training steps of a pretraining run: every EMA snapshot evaluated once per
 /// protocol, cached in the run's <c>evaluations/</c> folder beside the snapshot's SHA-256 (a snapshot
-/// that changes is evaluated again), and the last-quarter <see cref="Convergence"/> check.
+/// that changes is evaluated again), and the last-quarter <see cref="Convergence"/> check. A cached
+/// evaluation whose snapshot file is no longer in the run folder (a run carried across machines keeps
+/// its small <c>evaluations/</c> folder, not its snapshots) stays on the curve and is named as such.
 /// </summary>
 public static class SnapshotCurve
 {
@@ -27,17 +29,24 @@ public static class SnapshotCurve
         ArgumentException.ThrowIfNullOrWhiteSpace(protocolKey);
         ArgumentNullException.ThrowIfNull(evaluate);
         var snapshots = Choose(run.Snapshots(), every);
-        if (snapshots.Count == 0)
+        string cacheFolder = Path.Combine(run.Root, "evaluations");
+        var retired = RetiredPoints(run, protocolKey, every);
+        if (snapshots.Count == 0 && retired.Count == 0)
             throw new ArgumentException(every > 0
                 ? $"Run folder '{run.Root}' has no EMA snapshot at a multiple of {every} steps in {run.SnapshotsFolder}; choose a smaller interval."
                 : $"Run folder '{run.Root}' has no EMA snapshots in {run.SnapshotsFolder}.");
-        string cacheFolder = Path.Combine(run.Root, "evaluations");
         Directory.CreateDirectory(cacheFolder);
         var points = new List<SnapshotCurvePoint>();
+        foreach (var point in retired)
+        {
+            onNote?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"step {point.Step}: FD-FMNIST {point.Report.FdFmnist:F3} (cached; its snapshot is no longer in {run.SnapshotsFolder})"));
+            points.Add(point);
+        }
         foreach (var (step, path) in snapshots)
         {
             string sha = Sha256(path);
-            string cachePath = Path.Combine(cacheFolder, $"snapshot-{step:D8}.{protocolKey}.json");
+            string cachePath = CachePath(run, step, protocolKey);
             if (TryLoad(cachePath) is { } cached && cached.SnapshotSha256 == sha && cached.Step == step)
             {
                 onNote?.Invoke(string.Create(CultureInfo.InvariantCulture, $"step {step}: FD-FMNIST {cached.Report.FdFmnist:F3} (cached: {cachePath})"));
@@ -49,8 +58,37 @@ public static class SnapshotCurve
             onNote?.Invoke(string.Create(CultureInfo.InvariantCulture, $"step {step}: FD-FMNIST {point.Report.FdFmnist:F3}"));
             points.Add(point);
         }
-        return points;
+        return points.OrderBy(p => p.Step).ToList();
     }
+
+    /// <summary>
+    /// The cached evaluations under <paramref name="protocolKey"/> whose snapshot file is no longer in
+    /// the run folder, in step order (at multiples of <paramref name="every"/> only, unless it is 0).
+    /// </summary>
+    /// <param name="run">The pretraining run.</param>
+    /// <param name="protocolKey">The protocol, as in <see cref="Evaluate"/>.</param>
+    /// <param name="every">Only steps that are multiples of this (0 = all).</param>
+    public static IReadOnlyList<SnapshotCurvePoint> RetiredPoints(RunFolder run, string protocolKey, long every = 0)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrWhiteSpace(protocolKey);
+        ArgumentOutOfRangeException.ThrowIfNegative(every);
+        string cacheFolder = Path.Combine(run.Root, "evaluations");
+        if (!Directory.Exists(cacheFolder)) return [];
+        string suffix = $".{protocolKey}.json";
+        var points = new List<SnapshotCurvePoint>();
+        foreach (string path in Directory.GetFiles(cacheFolder, "snapshot-*" + suffix))
+        {
+            string name = Path.GetFileName(path);
+            if (!long.TryParse(name["snapshot-".Length..^suffix.Length], NumberStyles.None, CultureInfo.InvariantCulture, out long step)) continue;
+            if ((every > 0 && step % every != 0) || File.Exists(run.SnapshotPath(step))) continue;
+            if (TryLoad(path) is { } cached && cached.Step == step) points.Add(cached);
+        }
+        return points.OrderBy(p => p.Step).ToList();
+    }
+
+    private static string CachePath(RunFolder run, long step, string protocolKey) =>
+        Path.Combine(run.Root, "evaluations", $"snapshot-{step:D8}.{protocolKey}.json");
 
     /// <summary>The snapshots whose step is a multiple of <paramref name="every"/> (all of them for 0), in step order.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="every"/> is negative.</exception>
@@ -65,7 +103,8 @@ public static class SnapshotCurve
     /// <param name="title">Heading text.</param>
     /// <param name="protocol">The protocol sentence.</param>
     /// <param name="points">The curve.</param>
-    public static string ToMarkdown(string title, string protocol, IReadOnlyList<SnapshotCurvePoint> points)
+    /// <param name="retiredSteps">Steps whose snapshot file is no longer in the run folder (see <see cref="RetiredPoints"/>); named under the table.</param>
+    public static string ToMarkdown(string title, string protocol, IReadOnlyList<SnapshotCurvePoint> points, IReadOnlyCollection<long>? retiredSteps = null)
     {
         ArgumentNullException.ThrowIfNull(points);
         var md = new StringBuilder();
@@ -79,6 +118,12 @@ public static class SnapshotCurve
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {p.Step} | {p.Report.FdFmnist:F3} | {p.Report.KidFmnistMean:F2} ± {p.Report.KidFmnistStd:F2} | {p.Report.SaturationRatio:F3} |");
         md.AppendLine();
+        if (retiredSteps is { Count: > 0 })
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"Steps {string.Join(", ", retiredSteps.Order())}: evaluated when their snapshot was in the run folder; the file is gone (the cached report carries its SHA-256).");
+            md.AppendLine();
+        }
         md.AppendLine(DescribeConvergence(points));
         return md.ToString();
     }

@@ -59,6 +59,47 @@ public sealed class SnapshotCurveTests : IDisposable
     }
 
     [Fact]
+    public void A_cached_evaluation_stays_on_the_curve_after_its_snapshot_file_is_gone_and_is_named_as_such()
+    {
+        var run = new RunFolder(root);
+        run.Create();
+        foreach (long step in new[] { 2000L, 4000L, 6000L })
+            File.WriteAllText(run.SnapshotPath(step), $"weights at {step}");
+        var calls = new List<string>();
+        MetricsReport Evaluate(string path) { calls.Add(Path.GetFileName(path)); return Report(300.0 / calls.Count); }
+        SnapshotCurve.Evaluate(run, "ddim-50.5-samples", Evaluate);
+        SnapshotCurve.Evaluate(run, "ddim-50.7-samples", Evaluate); // another protocol's cache must not leak in
+
+        // The run moves to a machine that has only its evaluations/ folder, then trains on.
+        foreach (long step in new[] { 2000L, 4000L, 6000L }) File.Delete(run.SnapshotPath(step));
+        File.WriteAllText(run.SnapshotPath(8000), "weights at 8000");
+        var notes = new List<string>();
+        var points = SnapshotCurve.Evaluate(run, "ddim-50.5-samples", Evaluate, notes.Add);
+
+        Assert.Equal([2000L, 4000L, 6000L, 8000L], points.Select(p => p.Step));
+        Assert.Equal([300.0, 150.0, 100.0, 300.0 / 7], points.Select(p => p.Report.FdFmnist!.Value));
+        Assert.Equal(["ema-step-00008000.safetensors"], calls.Skip(6));
+        Assert.Contains(notes, n => n.StartsWith("step 4000: FD-FMNIST 150.000 (cached; its snapshot is no longer in", StringComparison.Ordinal));
+        Assert.Equal([2000L, 4000L, 6000L], SnapshotCurve.RetiredPoints(run, "ddim-50.5-samples").Select(p => p.Step));
+        Assert.Equal([4000L], SnapshotCurve.RetiredPoints(run, "ddim-50.5-samples", every: 4000).Select(p => p.Step));
+        Assert.Equal([4000L, 8000L], SnapshotCurve.Evaluate(run, "ddim-50.5-samples", Evaluate, every: 4000).Select(p => p.Step));
+
+        string md = SnapshotCurve.ToMarkdown("curve", "Protocol: test.", points, [6000L, 2000L, 4000L]);
+        Assert.Contains("Steps 2000, 4000, 6000: evaluated when their snapshot was in the run folder; the file is gone", md);
+        Assert.DoesNotContain("the file is gone", SnapshotCurve.ToMarkdown("curve", "Protocol: test.", points));
+    }
+
+    [Fact]
+    public void With_no_snapshot_and_no_cached_evaluation_the_error_names_the_run_folder()
+    {
+        var run = new RunFolder(root);
+        run.Create();
+        var error = Assert.Throws<ArgumentException>(() => SnapshotCurve.Evaluate(run, "ddim-50.5-samples", _ => Report(1)));
+        Assert.Contains(root, error.Message);
+        Assert.Empty(SnapshotCurve.RetiredPoints(run, "ddim-50.5-samples"));
+    }
+
+    [Fact]
     public void Markdown_states_the_last_quarter_verdict()
     {
         var points = new[] { new SnapshotCurvePoint(8000, "a", Report(100)), new SnapshotCurvePoint(4000, "b", Report(200)) };
