@@ -61,7 +61,7 @@ internal static class EvaluateSnapshotsCommand
             }, Console.WriteLine, interval);
             string md = SnapshotCurve.ToMarkdown($"FD-FMNIST against pretraining steps ({run.Root})",
                 FormattableString.Invariant($"Protocol: EMA snapshots{(interval > 0 ? $" at multiples of {interval} steps" : "")}, {count} samples each (seeds {UnconditionalEvaluation.DefaultSeedBase}..{UnconditionalEvaluation.DefaultSeedBase + count - 1}), {spec.Name}, against the first {real.Count} test images; extractor {extractorHash[..12]}; floor = FD-FMNIST of the first {count} training images against the same test images = {floor:F3}."),
-                points, SnapshotCurve.RetiredPoints(run, protocolKey, interval).Select(p => p.Step).ToList());
+                points, SnapshotCurve.RetiredSteps(run, points));
             AtomicFile.WriteAllText(Path.Combine(run.Root, stem + ".md"), md);
             AtomicFile.WriteAllText(Path.Combine(run.Root, stem + ".json"), System.Text.Json.JsonSerializer.Serialize(points, MetricsReport.JsonOptions));
             Console.WriteLine(md);

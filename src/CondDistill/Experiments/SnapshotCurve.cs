@@ -22,20 +22,19 @@ public static class SnapshotCurve
     /// <param name="evaluate">Evaluates one snapshot file.</param>
     /// <param name="onNote">Progress lines.</param>
     /// <param name="every">Only the snapshots whose step is a multiple of this (0 = every snapshot); a coarser curve at more samples per point.</param>
-    /// <returns>One point per chosen snapshot, ordered by step.</returns>
+    /// <returns>One point per chosen snapshot, and one per cached evaluation whose snapshot is gone (<see cref="RetiredPoints"/>), ordered by step.</returns>
     public static IReadOnlyList<SnapshotCurvePoint> Evaluate(RunFolder run, string protocolKey, Func<string, MetricsReport> evaluate, Action<string>? onNote = null, long every = 0)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentException.ThrowIfNullOrWhiteSpace(protocolKey);
         ArgumentNullException.ThrowIfNull(evaluate);
         var snapshots = Choose(run.Snapshots(), every);
-        string cacheFolder = Path.Combine(run.Root, "evaluations");
         var retired = RetiredPoints(run, protocolKey, every);
         if (snapshots.Count == 0 && retired.Count == 0)
             throw new ArgumentException(every > 0
                 ? $"Run folder '{run.Root}' has no EMA snapshot at a multiple of {every} steps in {run.SnapshotsFolder}; choose a smaller interval."
                 : $"Run folder '{run.Root}' has no EMA snapshots in {run.SnapshotsFolder}.");
-        Directory.CreateDirectory(cacheFolder);
+        Directory.CreateDirectory(CacheFolder(run));
         var points = new List<SnapshotCurvePoint>();
         foreach (var point in retired)
         {
@@ -73,7 +72,7 @@ public static class SnapshotCurve
         ArgumentNullException.ThrowIfNull(run);
         ArgumentException.ThrowIfNullOrWhiteSpace(protocolKey);
         ArgumentOutOfRangeException.ThrowIfNegative(every);
-        string cacheFolder = Path.Combine(run.Root, "evaluations");
+        string cacheFolder = CacheFolder(run);
         if (!Directory.Exists(cacheFolder)) return [];
         string suffix = $".{protocolKey}.json";
         var points = new List<SnapshotCurvePoint>();
@@ -87,8 +86,18 @@ public static class SnapshotCurve
         return points.OrderBy(p => p.Step).ToList();
     }
 
+    /// <summary>The steps of <paramref name="points"/> whose snapshot file is no longer in the run folder (for <see cref="ToMarkdown"/>).</summary>
+    public static IReadOnlyList<long> RetiredSteps(RunFolder run, IEnumerable<SnapshotCurvePoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(points);
+        return points.Select(p => p.Step).Where(step => !File.Exists(run.SnapshotPath(step))).Order().ToList();
+    }
+
+    private static string CacheFolder(RunFolder run) => Path.Combine(run.Root, "evaluations");
+
     private static string CachePath(RunFolder run, long step, string protocolKey) =>
-        Path.Combine(run.Root, "evaluations", $"snapshot-{step:D8}.{protocolKey}.json");
+        Path.Combine(CacheFolder(run), $"snapshot-{step:D8}.{protocolKey}.json");
 
     /// <summary>The snapshots whose step is a multiple of <paramref name="every"/> (all of them for 0), in step order.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="every"/> is negative.</exception>
@@ -121,7 +130,7 @@ public static class SnapshotCurve
         if (retiredSteps is { Count: > 0 })
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"Steps {string.Join(", ", retiredSteps.Order())}: evaluated when their snapshot was in the run folder; the file is gone (the cached report carries its SHA-256).");
+                $"{(retiredSteps.Count == 1 ? "Step" : "Steps")} {string.Join(", ", retiredSteps.Order())}: evaluated when their snapshot was in the run folder; the file is gone (the cached report carries its SHA-256).");
             md.AppendLine();
         }
         md.AppendLine(DescribeConvergence(points));

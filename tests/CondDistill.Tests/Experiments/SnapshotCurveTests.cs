@@ -84,6 +84,7 @@ public sealed class SnapshotCurveTests : IDisposable
         Assert.Equal([4000L], SnapshotCurve.RetiredPoints(run, "ddim-50.5-samples", every: 4000).Select(p => p.Step));
         Assert.Equal([4000L, 8000L], SnapshotCurve.Evaluate(run, "ddim-50.5-samples", Evaluate, every: 4000).Select(p => p.Step));
 
+        Assert.Equal([2000L, 4000L, 6000L], SnapshotCurve.RetiredSteps(run, points));
         string md = SnapshotCurve.ToMarkdown("curve", "Protocol: test.", points, [6000L, 2000L, 4000L]);
         Assert.Contains("Steps 2000, 4000, 6000: evaluated when their snapshot was in the run folder; the file is gone", md);
         Assert.DoesNotContain("the file is gone", SnapshotCurve.ToMarkdown("curve", "Protocol: test.", points));
