@@ -14,6 +14,7 @@ root.Subcommands.Add(EvaluateSnapshotsCommand.Create());
 root.Subcommands.Add(AverageSnapshotsCommand.Create());
 root.Subcommands.Add(ProbeDenoisingCommand.Create());
 root.Subcommands.Add(CalibrateFdCommand.Create());
+root.Subcommands.Add(SamplerErrorCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());

@@ -25,6 +25,7 @@ internal static class EvaluateCommand
         var sampler = new Option<string>("--sampler") { Description = $"Sampler: {string.Join(", ", SamplerSpec.KindNames)}.", DefaultValueFactory = _ => "ddim" };
         var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
         var gridSize = new Option<int>("--grid-n") { Description = "N of the teacher grid (grid and consistency samplers).", DefaultValueFactory = _ => 50 };
+        var spacing = new Option<string>("--spacing") { Description = "Timestep spacing of the ddim and dpm-solver++ samplers: trailing, quadratic or power:R (see condistill sampler-error).", DefaultValueFactory = _ => "trailing" };
         var realSplit = new Option<DatasetSplit>("--real-split") { Description = "Real images to compare against.", DefaultValueFactory = _ => DatasetSplit.Test };
         var realCount = new Option<int>("--real-count") { Description = "How many real images (from index 0).", DefaultValueFactory = _ => 10_000 };
         var floor = new Option<bool>("--floor") { Description = "Also compute the floor: FD-FMNIST of as many training images as samples against the real set." };
@@ -38,13 +39,13 @@ internal static class EvaluateCommand
         var dataDir = CommonOptions.DataDir();
         var command = new Command("evaluate", "Sample a model and write FD-FMNIST, KID-FMNIST, saturation and ms/image with the protocol as JSON.")
         {
-            model, samples, taskOption, sampler, steps, gridSize, realSplit, realCount, floor, extractorPath, output, grid, batch, seed, device, threads, dataDir,
+            model, samples, taskOption, sampler, steps, gridSize, spacing, realSplit, realCount, floor, extractorPath, output, grid, batch, seed, device, threads, dataDir,
         };
         command.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
-            var spec = SamplerSpec.Parse(parse.GetValue(sampler)!, parse.GetValue(steps), parse.GetValue(gridSize));
+            var spec = SamplerSpec.Parse(parse.GetValue(sampler)!, parse.GetValue(steps), parse.GetValue(gridSize), parse.GetValue(spacing));
             string modelPath = Path.GetFullPath(parse.GetValue(model) ?? ShippedCheckpoints.PathOf(ShippedCheckpoints.TeacherFile));
             var description = ModelCheckpoint.ReadDescription(modelPath);
             if (description.Kind != Models.ModelDescription.UNetKind)
