@@ -17,7 +17,7 @@ internal static class SamplerErrorCommand
     {
         var model = new Option<string?>("--model") { Description = "Unconditional UNet checkpoint (default: the shipped teacher, data/checkpoints/" + ShippedCheckpoints.TeacherFile + ")." };
         var steps = new Option<int>("--steps") { Description = "Steps of the sampler under test.", DefaultValueFactory = _ => 50 };
-        var spacings = new Option<string>("--spacings") { Description = "Comma-separated spacing rules: trailing, quadratic, power:R.", DefaultValueFactory = _ => "trailing,power:1,power:1.5,power:2,power:3" };
+        var spacings = new Option<string>("--spacings") { Description = "Comma-separated spacing rules: trailing, quadratic, power:R.", DefaultValueFactory = _ => "trailing,power:0.5,power:0.7,power:0.9,power:1.5,power:2" };
         var referenceSteps = new Option<int>("--reference-steps") { Description = "Steps of the reference DDIM (1000 = every timestep down to t = 0).", DefaultValueFactory = _ => NoiseSchedule.DefaultNumTimesteps };
         var images = new Option<int>("--images") { Description = "Starting noises (samples).", DefaultValueFactory = _ => 64 };
         var seed = new Option<long>("--seed-base") { Description = "Seed of sample 0 (sample i uses seed + i).", DefaultValueFactory = _ => SamplerDiscretisation.DefaultSeedBase };
