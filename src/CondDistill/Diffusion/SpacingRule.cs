@@ -15,8 +15,7 @@ public sealed record SpacingRule(double? Exponent)
     /// <summary>Power spacing with exponent rho (<see cref="TimestepSpacing.Power"/>).</summary>
     public static SpacingRule PowerOf(double exponent)
     {
-        if (!double.IsFinite(exponent) || exponent <= 0)
-            throw new ArgumentOutOfRangeException(nameof(exponent), exponent, "The exponent of power spacing must be a positive number (1 = even in t, 2 = quadratic).");
+        TimestepSpacing.CheckExponent(exponent);
         return new SpacingRule(exponent);
     }
 

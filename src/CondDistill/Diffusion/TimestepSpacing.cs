@@ -37,8 +37,7 @@ public static class TimestepSpacing
     public static int[] Power(int steps, double exponent, int numTimesteps = NoiseSchedule.DefaultNumTimesteps)
     {
         CheckSteps(steps, numTimesteps);
-        if (!double.IsFinite(exponent) || exponent <= 0)
-            throw new ArgumentOutOfRangeException(nameof(exponent), exponent, "The exponent of power spacing must be a positive number (1 = even in t, 2 = quadratic).");
+        CheckExponent(exponent);
         var timesteps = new int[steps];
         for (int j = steps - 1; j >= 0; j--)
         {
@@ -46,6 +45,13 @@ public static class TimestepSpacing
             timesteps[j] = j == steps - 1 ? rounded : Math.Max(rounded, timesteps[j + 1] + 1);
         }
         return timesteps;
+    }
+
+    /// <summary>Refuses an exponent of <see cref="Power"/> that is not a positive finite number.</summary>
+    internal static void CheckExponent(double exponent)
+    {
+        if (!double.IsFinite(exponent) || exponent <= 0)
+            throw new ArgumentOutOfRangeException(nameof(exponent), exponent, "The exponent of power spacing must be a positive number (1 = even in t, 2 = quadratic).");
     }
 
     private static void CheckSteps(int steps, int numTimesteps)
