@@ -30,13 +30,14 @@ internal static class PretrainCommand
         var trainImages = new Option<int?>("--train-images") { Description = "Use the first N training images (default all 60,000)." };
         var stopAfter = new Option<long?>("--stop-after") { Description = "Stop with a checkpoint after this many steps in this call (time-boxed sessions)." };
         var seed = new Option<int?>("--seed") { Description = "Random seed." };
+        var plan = new Option<bool>("--plan") { Description = "Print the run's plan (steps, learning-rate schedule, how far back the EMA reaches at the last step) and exit without training or reading data." };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var dataDir = CommonOptions.DataDir();
 
         var command = new Command("pretrain", "Train the unconditional UNet teacher on the Fashion-MNIST training split (resumable).")
         {
-            configFile, output, resume, steps, decay, decayEnd, hold, batch, trainImages, stopAfter, seed, device, threads, dataDir,
+            configFile, output, resume, steps, decay, decayEnd, hold, batch, trainImages, stopAfter, seed, plan, device, threads, dataDir,
         };
         command.SetAction(parse =>
         {
@@ -55,13 +56,15 @@ internal static class PretrainCommand
             };
             config.Validate();
             var run = new RunFolder(Path.GetFullPath(parse.GetValue(output)!));
+            Console.WriteLine($"pretrain: {config.MaxTrainSteps} steps, batch {config.TrainBatchSize}, {config.TrainImages} images, seed {config.Seed}, run folder {run.Root}");
+            Console.WriteLine($"pretrain: {config.DescribeSchedule()}");
+            Console.WriteLine($"pretrain: {config.DescribeEma()}");
+            if (parse.GetValue(plan)) return 0;
             var trainer = new Pretrainer(config, run, ComputeDevice.Resolve(parse.GetValue(device)))
             {
                 OnProgress = p => Console.WriteLine(p.Format()),
                 OnNote = note => Console.WriteLine($"  {note}"),
             };
-            Console.WriteLine($"pretrain: {config.MaxTrainSteps} steps, batch {config.TrainBatchSize}, {config.TrainImages} images, seed {config.Seed}, run folder {run.Root}");
-            Console.WriteLine($"pretrain: {config.DescribeSchedule()}");
             long reached = trainer.Run(FashionMnist.Open(parse.GetValue(dataDir)), parse.GetValue(resume) == "latest", parse.GetValue(stopAfter));
             Console.WriteLine($"pretrain: stopped at step {reached} of {config.MaxTrainSteps}");
             return 0;

@@ -130,6 +130,18 @@ public sealed record PretrainConfig
         return LearningRateHoldSteps == 0 ? text : text + FormattableString.Invariant($", then held to step {MaxTrainSteps}");
     }
 
+    /// <summary>
+    /// The EMA in words, with how far back the average reaches at the last step (<see cref="EmaHorizon"/>), e.g.
+    /// "EMA decay 0.9999 with warm-up: at step 48000 the average's mean age is 4800 steps, 90 % of its weight in the last 10837".
+    /// </summary>
+    public string DescribeEma()
+    {
+        double meanAge = EmaHorizon.MeanAge(MaxTrainSteps, EmaDecay, EmaWarmUp);
+        long recent = EmaHorizon.RecentUpdatesHolding(MaxTrainSteps, EmaDecay, EmaWarmUp, 0.9);
+        return FormattableString.Invariant(
+            $"EMA decay {EmaDecay}{(EmaWarmUp ? " with warm-up" : "")}: at step {MaxTrainSteps} the average's mean age is {meanAge:F0} steps, 90 % of its weight in the last {recent}");
+    }
+
     /// <summary>JSON options: snake_case names, indented.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {

@@ -138,6 +138,17 @@ public sealed class PretrainerTests
     }
 
     [Fact]
+    public void The_EMA_in_words_gives_how_far_back_it_reaches_at_the_last_step()
+    {
+        // Warm-up below the cap: mean age N / 10 (EmaHorizon's closed form).
+        Assert.StartsWith("EMA decay 0.9999 with warm-up: at step 48000 the average's mean age is 4800 steps, 90 % of its weight in the last ",
+            (Tiny(48_000) with { EmaDecay = 0.9999, EmaWarmUp = true }).DescribeEma());
+        // Fixed decay 0.5: mean age 0.5 (1 - 0.5^100) / 0.5 = 1; 1 - 0.5^3 = 0.875 < 0.9 <= 1 - 0.5^4.
+        Assert.Equal("EMA decay 0.5: at step 100 the average's mean age is 1 steps, 90 % of its weight in the last 4",
+            (Tiny(100) with { EmaDecay = 0.5, EmaWarmUp = false }).DescribeEma());
+    }
+
+    [Fact]
     public void ConfigErrorsNameTheField()
     {
         var error = Assert.Throws<ArgumentException>(() => PretrainConfig.FromJson("{\"train_batch_size\": 0}", "run.json"));
