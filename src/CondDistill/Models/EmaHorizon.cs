@@ -22,14 +22,9 @@ public static class EmaHorizon
     public static double MeanAge(long updates, double gamma, bool warmUp)
     {
         Check(updates, gamma);
-        double age = 0, carried = 1; // carried = prod of the decays of the updates after the one in hand
-        for (long k = updates - 1; k >= 0; k--)
-        {
-            double decay = Ema.DecayAt(k, gamma, warmUp);
-            age += (1 - decay) * carried * (updates - 1 - k);
-            carried *= decay;
-        }
-        return age + carried * updates;
+        double age = 0;
+        foreach (var (valueAge, weight) in WeightsNewestFirst(updates, gamma, warmUp)) age += weight * valueAge;
+        return age;
     }
 
     /// <summary>
@@ -45,15 +40,26 @@ public static class EmaHorizon
         Check(updates, gamma);
         if (share is <= 0 or > 1 || double.IsNaN(share))
             throw new ArgumentOutOfRangeException(nameof(share), share, "EMA horizon: the share of the weight must be in (0, 1], e.g. 0.9.");
-        double held = 0, carried = 1;
+        double held = 0;
+        foreach (var (age, weight) in WeightsNewestFirst(updates, gamma, warmUp))
+        {
+            held += weight;
+            if (held >= share) return age + 1;
+        }
+        return updates + 1; // the weights sum to 1 up to rounding, so only rounding gets here
+    }
+
+    /// <summary>(age, weight) of every value the average holds, newest first: w_k for ages 0..N-1, then P for the starting value (age N).</summary>
+    private static IEnumerable<(long Age, double Weight)> WeightsNewestFirst(long updates, double gamma, bool warmUp)
+    {
+        double carried = 1; // product of the decays of the updates newer than the one in hand
         for (long k = updates - 1; k >= 0; k--)
         {
             double decay = Ema.DecayAt(k, gamma, warmUp);
-            held += (1 - decay) * carried;
+            yield return (updates - 1 - k, (1 - decay) * carried);
             carried *= decay;
-            if (held >= share) return updates - k;
         }
-        return updates + 1;
+        yield return (updates, carried);
     }
 
     private static void Check(long updates, double gamma)
