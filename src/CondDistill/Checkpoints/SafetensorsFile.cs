@@ -74,38 +74,19 @@ public static class SafetensorsFile
         if (!File.Exists(path)) throw new CheckpointException(path, "file not found.");
         byte[] file = File.ReadAllBytes(path);
         if (file.Length < 8) throw new CheckpointException(path, $"file has {file.Length} bytes, fewer than the 8-byte header length (truncated or not a safetensors file).");
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(0, 8));
-        if (headerLength > MaxHeaderBytes || (long)headerLength > file.Length - 8)
-            throw new CheckpointException(path, $"header length {headerLength} exceeds the {file.Length - 8} bytes after the length field (truncated or not a safetensors file).");
-        long dataStart = 8 + (long)headerLength;
+        long headerLength = CheckHeaderLength(path, BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(0, 8)), file.Length);
+        long dataStart = 8 + headerLength;
         long dataLength = file.Length - dataStart;
+        var header = ParseHeader(path, file.AsSpan(8, (int)headerLength));
+        var metadata = MetadataOf(path, header);
 
-        JsonObject header;
-        try
-        {
-            header = JsonNode.Parse(file.AsSpan(8, (int)headerLength)) as JsonObject
-                ?? throw new CheckpointException(path, "header is not a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException(path, $"header is not valid JSON ({e.Message}); the file is truncated or not a safetensors file.", e);
-        }
-
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         long dataEnd = 0;
         try
         {
             foreach (var (name, node) in header)
             {
-                if (name == MetadataKey)
-                {
-                    if (node is not JsonObject meta) throw new CheckpointException(path, $"'{MetadataKey}' is not a JSON object.");
-                    foreach (var (key, value) in meta)
-                        metadata[key] = value is JsonValue v && v.TryGetValue<string>(out var s) ? s
-                            : throw new CheckpointException(path, $"metadata field '{key}' is not a string.");
-                    continue;
-                }
+                if (name == MetadataKey) continue;
                 var (dtype, shape, begin, end) = ParseEntry(path, name, node);
                 long expectedBytes = shape.Aggregate(1L, (a, d) => a * d) * ElementSize(dtype, name);
                 if (end - begin != expectedBytes)
@@ -128,11 +109,57 @@ public static class SafetensorsFile
         return new SafetensorsContent(path, metadata, tensors);
     }
 
-    /// <summary>Reads only the <c>__metadata__</c> map (cheap: the tensor data is not loaded).</summary>
+    /// <summary>
+    /// Reads only the <c>__metadata__</c> map: the length field and the JSON header, not the tensor data (a
+    /// 142 MB training state costs a few kilobytes of reading). The header is checked as in <see cref="Read"/>;
+    /// the data section is not, so a file cut off inside its tensor data still yields its metadata here and
+    /// fails only when loaded.
+    /// </summary>
+    /// <exception cref="CheckpointException">Missing file, or a truncated or malformed header.</exception>
     public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
     {
-        using var content = Read(path);
-        return content.Metadata;
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new CheckpointException(path, "file not found.");
+        using var stream = File.OpenRead(path);
+        Span<byte> lengthField = stackalloc byte[8];
+        if (stream.ReadAtLeast(lengthField, 8, throwOnEndOfStream: false) < 8)
+            throw new CheckpointException(path, $"file has {stream.Length} bytes, fewer than the 8-byte header length (truncated or not a safetensors file).");
+        long headerLength = CheckHeaderLength(path, BinaryPrimitives.ReadUInt64LittleEndian(lengthField), stream.Length);
+        byte[] headerBytes = new byte[headerLength];
+        stream.ReadExactly(headerBytes);
+        return MetadataOf(path, ParseHeader(path, headerBytes));
+    }
+
+    /// <summary>The header length as a long, checked against the file's size.</summary>
+    private static long CheckHeaderLength(string path, ulong headerLength, long fileLength)
+    {
+        if (headerLength > MaxHeaderBytes || (long)headerLength > fileLength - 8)
+            throw new CheckpointException(path, $"header length {headerLength} exceeds the {fileLength - 8} bytes after the length field (truncated or not a safetensors file).");
+        return (long)headerLength;
+    }
+
+    private static JsonObject ParseHeader(string path, ReadOnlySpan<byte> headerBytes)
+    {
+        try
+        {
+            return JsonNode.Parse(headerBytes) as JsonObject ?? throw new CheckpointException(path, "header is not a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException(path, $"header is not valid JSON ({e.Message}); the file is truncated or not a safetensors file.", e);
+        }
+    }
+
+    /// <summary>The header's <c>__metadata__</c> strings (empty when the header has none).</summary>
+    private static Dictionary<string, string> MetadataOf(string path, JsonObject header)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!header.TryGetPropertyValue(MetadataKey, out var node)) return metadata;
+        if (node is not JsonObject meta) throw new CheckpointException(path, $"'{MetadataKey}' is not a JSON object.");
+        foreach (var (key, value) in meta)
+            metadata[key] = value is JsonValue v && v.TryGetValue<string>(out var text) ? text
+                : throw new CheckpointException(path, $"metadata field '{key}' is not a string.");
+        return metadata;
     }
 
     private static (ScalarType Dtype, long[] Shape, long Begin, long End) ParseEntry(string path, string name, JsonNode? node)

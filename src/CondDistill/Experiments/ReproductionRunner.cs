@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using CondDistill.Checkpoints;
 using CondDistill.Data;
@@ -132,7 +131,7 @@ public sealed class ReproductionRunner
         var rowOrder = profile.Rows.Select(r => r.Key).ToList();
         var runOrder = profile.Runs.Select(r => r.Key).ToList();
         var table = new ResultsTable(task.Name, task.Description, profile.Name, GitInfo.BuildCommit(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-            $"{teacherPath} (sha256 {Sha256(teacherPath)[..16]})", $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {device}",
+            $"{teacherPath} (sha256 {FileSha256.Of(teacherPath)[..16]})", $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {device}",
             results.OrderBy(r => rowOrder.IndexOf(r.Key)).ToList(), budget.OrderBy(p => runOrder.IndexOf(p.RunKey)).ThenBy(p => p.Step).ToList(), PaperFindings.Check(results),
             profile.Description);
         table.Save(TablePath);
@@ -322,10 +321,4 @@ public sealed class ReproductionRunner
 
     private void SaveBudget(string runKey, List<BudgetPoint> points) =>
         AtomicFile.WriteAllText(BudgetPathOf(runKey), JsonSerializer.Serialize(points, MetricsReport.JsonOptions));
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CondDistill.Evaluation;
@@ -44,7 +43,7 @@ public static class SnapshotCurve
         }
         foreach (var (step, path) in snapshots)
         {
-            string sha = Sha256(path);
+            string sha = FileSha256.Of(path);
             string cachePath = CachePath(run, step, protocolKey);
             if (TryLoad(cachePath) is { } cached && cached.SnapshotSha256 == sha && cached.Step == step)
             {
@@ -161,11 +160,5 @@ public static class SnapshotCurve
         {
             return null; // a damaged cache entry is recomputed and overwritten
         }
-    }
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }
