@@ -35,7 +35,7 @@ internal static class PretrainCommand
         var threads = CommonOptions.Threads();
         var dataDir = CommonOptions.DataDir();
 
-        var command = new Command("pretrain", "Train the unconditional UNet teacher on the Fashion-MNIST training split (resumable).")
+        var command = new Command("pretrain", "Train the unconditional UNet teacher on the Fashion-MNIST training split (resumable; SIGTERM or Ctrl-C finishes the current step and writes a checkpoint before exiting).")
         {
             configFile, output, resume, steps, decay, decayEnd, hold, batch, trainImages, stopAfter, seed, plan, device, threads, dataDir,
         };
@@ -65,7 +65,8 @@ internal static class PretrainCommand
                 OnProgress = p => Console.WriteLine(p.Format()),
                 OnNote = note => Console.WriteLine($"  {note}"),
             };
-            long reached = trainer.Run(FashionMnist.Open(parse.GetValue(dataDir)), parse.GetValue(resume) == "latest", parse.GetValue(stopAfter));
+            using var stop = new StopOnSignal("pretrain");
+            long reached = trainer.Run(FashionMnist.Open(parse.GetValue(dataDir)), parse.GetValue(resume) == "latest", parse.GetValue(stopAfter), stop.Token);
             Console.WriteLine($"pretrain: stopped at step {reached} of {config.MaxTrainSteps}");
             return 0;
         });

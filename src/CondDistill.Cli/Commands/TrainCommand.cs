@@ -28,7 +28,7 @@ internal static class TrainCommand
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var dataDir = CommonOptions.DataDir();
-        var command = new Command("train", "Train CoDi, an ablation or a baseline from the shipped teacher; resumable, with metrics, checkpoints and validation grids.")
+        var command = new Command("train", "Train CoDi, an ablation or a baseline from the shipped teacher; resumable, with metrics, checkpoints and validation grids (SIGTERM or Ctrl-C finishes the current step and writes a checkpoint before exiting).")
         {
             configFile, method, preset, task, steps, batch, teacherOption, conditionalTeacher, output, writeConfig, stopAfter, device, threads, dataDir,
         };
@@ -75,7 +75,8 @@ internal static class TrainCommand
                 OnNote = note => Console.WriteLine($"  {note}"),
                 CheckpointMetadata = new Dictionary<string, string> { ["experiment_config"] = config.ToJson(), ["teacher"] = teacherPath },
             };
-            long reached = trainer.Run(FashionMnist.Open(parse.GetValue(dataDir)), config.ResumeFromCheckpoint == "latest", parse.GetValue(stopAfter));
+            using var stop = new StopOnSignal("train");
+            long reached = trainer.Run(FashionMnist.Open(parse.GetValue(dataDir)), config.ResumeFromCheckpoint == "latest", parse.GetValue(stopAfter), stop.Token);
             Console.WriteLine($"train: stopped at step {reached} of {config.MaxTrainSteps}");
             return 0;
         });

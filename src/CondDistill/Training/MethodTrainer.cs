@@ -65,7 +65,14 @@ public sealed class MethodTrainer
     public Action<long>? OnMilestone { get; init; }
 
     /// <summary>Trains up to MaxTrainSteps (or <paramref name="stopAfterSteps"/> more); returns the step reached.</summary>
-    public long Run(FashionMnist data, bool resume, long? stopAfterSteps = null)
+    /// <param name="data">The dataset (training split is used).</param>
+    /// <param name="resume">Resume from the run folder's latest checkpoint when present.</param>
+    /// <param name="stopAfterSteps">Stop (with a checkpoint) after this many steps in this call.</param>
+    /// <param name="stopRequested">
+    /// When cancelled (e.g. on SIGTERM or Ctrl-C), the run finishes the step in progress, logs it, writes a
+    /// checkpoint at that step and returns, as <paramref name="stopAfterSteps"/> would have: no step is lost.
+    /// </param>
+    public long Run(FashionMnist data, bool resume, long? stopAfterSteps = null, CancellationToken stopRequested = default)
     {
         run.Create();
         var trainable = method.TrainableParameters.Select(p => p.Parameter).ToList();
@@ -115,6 +122,11 @@ public sealed class MethodTrainer
             method.AfterOptimizerStep();
             step++;
             meter.Mark(step);
+            if (stopRequested.IsCancellationRequested && step < stopAt)
+            {
+                stopAt = step; // the log line and the checkpoint below are written as at a --stop-after step
+                OnNote?.Invoke($"stop requested: stopping at step {step}");
+            }
 
             if (step % settings.LoggingSteps == 0 || step == stopAt)
             {

@@ -50,7 +50,11 @@ public sealed class Pretrainer
     /// <param name="data">The dataset (training split is used).</param>
     /// <param name="resume">Resume from checkpoints/latest.safetensors when present.</param>
     /// <param name="stopAfterSteps">Stop (with a checkpoint) after this many steps in this call; for tests and time-boxed sessions.</param>
-    public long Run(FashionMnist data, bool resume, long? stopAfterSteps = null)
+    /// <param name="stopRequested">
+    /// When cancelled (e.g. on SIGTERM or Ctrl-C), the run finishes the step in progress, logs it, writes a
+    /// checkpoint at that step and returns, as <paramref name="stopAfterSteps"/> would have: no step is lost.
+    /// </param>
+    public long Run(FashionMnist data, bool resume, long? stopAfterSteps = null, CancellationToken stopRequested = default)
     {
         run.Create();
         var previousConfig = ReadPreviousConfig(resume);
@@ -98,6 +102,11 @@ public sealed class Pretrainer
             ema.Update();
             step++;
             meter.Mark(step);
+            if (stopRequested.IsCancellationRequested && step < stopAt)
+            {
+                stopAt = step; // the log line and the checkpoint below are written as at a --stop-after step
+                OnNote?.Invoke($"stop requested: stopping at step {step}");
+            }
 
             if (step % config.LoggingSteps == 0 || step == stopAt)
             {

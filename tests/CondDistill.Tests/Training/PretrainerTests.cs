@@ -37,6 +37,32 @@ public sealed class PretrainerTests
     }
 
     [Fact]
+    public void AStopRequestFinishesTheStepAndCheckpointsItSoAResumeLosesNothing()
+    {
+        InTempRoot((fashion, root) =>
+        {
+            var straight = new RunFolder(Path.Combine(root, "straight"));
+            var stopped = new RunFolder(Path.Combine(root, "stopped"));
+            Assert.Equal(6, new Pretrainer(Tiny(6), straight, torch.CPU).Run(fashion, resume: true));
+
+            using var stop = new CancellationTokenSource();
+            var notes = new List<string>();
+            var trainer = new Pretrainer(Tiny(6), stopped, torch.CPU)
+            {
+                OnProgress = p => { if (p.Step == 2) stop.Cancel(); }, // arrives while step 2 is logged
+                OnNote = notes.Add,
+            };
+            Assert.Equal(3, trainer.Run(fashion, resume: true, stopRequested: stop.Token)); // seen when the next step ends
+            Assert.Contains("stop requested: stopping at step 3", notes);
+            Assert.Equal("3", SafetensorsFile.ReadMetadata(stopped.LatestCheckpointPath)["step"]); // checkpointing_steps is 100
+            Assert.Equal(3, new MetricsLog(stopped.MetricsPath).Read().Count);
+
+            Assert.Equal(6, new Pretrainer(Tiny(6), stopped, torch.CPU).Run(fashion, resume: true));
+            AssertSameWeights(straight.FinalEmaPath, stopped.FinalEmaPath);
+        });
+    }
+
+    [Fact]
     public void KillAndResumeGivesTheSameWeightsEmaAndMetricsAsAnUninterruptedRun()
     {
         InTempRoot((fashion, root) =>
