@@ -12,6 +12,7 @@ root.Subcommands.Add(TrainExtractorCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(EvaluateSnapshotsCommand.Create());
 root.Subcommands.Add(AverageSnapshotsCommand.Create());
+root.Subcommands.Add(RunStatusCommand.Create());
 root.Subcommands.Add(ProbeDenoisingCommand.Create());
 root.Subcommands.Add(CalibrateFdCommand.Create());
 root.Subcommands.Add(SamplerErrorCommand.Create());
@@ -24,9 +25,10 @@ try
 {
     return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException)
+catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException or InvalidDataException
+    or CondDistill.Checkpoints.CheckpointException)
 {
-    // Expected user-facing failures (bad option values, bad files): the message says what and how to fix it.
+    // Expected user-facing failures (bad option values, bad or damaged files): the message says what and how to fix it.
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }
