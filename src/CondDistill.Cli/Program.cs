@@ -13,6 +13,7 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(EvaluateSnapshotsCommand.Create());
 root.Subcommands.Add(AverageSnapshotsCommand.Create());
 root.Subcommands.Add(RunStatusCommand.Create());
+root.Subcommands.Add(CheckpointCommands.Create());
 root.Subcommands.Add(ProbeDenoisingCommand.Create());
 root.Subcommands.Add(CalibrateFdCommand.Create());
 root.Subcommands.Add(SamplerErrorCommand.Create());
