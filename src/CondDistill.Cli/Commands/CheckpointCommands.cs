@@ -24,7 +24,7 @@ internal static class CheckpointCommands
             var clock = Stopwatch.StartNew();
             string sha = PackedCheckpoint.Pack(source, destination);
             PackedCheckpoint.Verify(destination); // throws unless the written file restores the recorded SHA-256, which is the source's
-            Report("packed", source, destination, sha, clock.Elapsed);
+            Report(packing: true, source, destination, sha, clock.Elapsed);
             return 0;
         });
 
@@ -41,7 +41,7 @@ internal static class CheckpointCommands
             if (source == destination) throw new ArgumentException($"--out '{destination}' is the packed file itself; choose another name.");
             var clock = Stopwatch.StartNew();
             string sha = PackedCheckpoint.Unpack(source, destination);
-            Report("unpacked", source, destination, sha, clock.Elapsed);
+            Report(packing: false, source, destination, sha, clock.Elapsed);
             return 0;
         });
 
@@ -60,10 +60,11 @@ internal static class CheckpointCommands
         };
     }
 
-    private static void Report(string verb, string source, string destination, string sha, TimeSpan elapsed)
+    private static void Report(bool packing, string source, string destination, string sha, TimeSpan elapsed)
     {
         long from = new FileInfo(source).Length, to = new FileInfo(destination).Length;
+        long packed = packing ? to : from, raw = packing ? from : to;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{verb} {source} ({from:N0} bytes) -> {destination} ({to:N0} bytes, {100.0 * to / from:F1} %) in {elapsed.TotalSeconds:F1} s; SHA-256 of the safetensors file {sha}"));
+            $"{(packing ? "packed" : "unpacked")} {source} ({from:N0} bytes) -> {destination} ({to:N0} bytes; packed form {100.0 * packed / raw:F1} % of the safetensors file) in {elapsed.TotalSeconds:F1} s; SHA-256 of the safetensors file {sha}"));
     }
 }

@@ -21,12 +21,15 @@ public sealed class CheckpointCliTests
             var (code, output, error) = CliProcess.Run("checkpoint", "pack", "--in", original, "--out", packed);
             Assert.True(code == 0, error + output);
             Assert.Contains($"SHA-256 of the safetensors file {sha}", output);
+            string ratio = System.Text.RegularExpressions.Regex.Match(output, @"packed form [0-9.]+ % of the safetensors file").Value;
+            Assert.NotEqual("", ratio);
             (code, output, error) = CliProcess.Run("checkpoint", "verify", "--in", packed);
             Assert.True(code == 0, error + output);
             Assert.Contains($"restores SHA-256 {sha}", output);
             (code, output, error) = CliProcess.Run("checkpoint", "unpack", "--in", packed, "--out", restored);
             Assert.True(code == 0, error + output);
             Assert.Equal(File.ReadAllBytes(original), File.ReadAllBytes(restored));
+            Assert.Contains(ratio, output); // unpack reports the same ratio, packed over raw, not its inverse
 
             (code, _, error) = CliProcess.Run("checkpoint", "unpack", "--in", original, "--out", Path.Combine(directory, "x.safetensors"));
             Assert.Equal(2, code);
