@@ -59,6 +59,7 @@ internal static class PretrainCommand
             Console.WriteLine($"pretrain: {config.MaxTrainSteps} steps, batch {config.TrainBatchSize}, {config.TrainImages} images, seed {config.Seed}, run folder {run.Root}");
             Console.WriteLine($"pretrain: {config.DescribeSchedule()}");
             Console.WriteLine($"pretrain: {config.DescribeEma()}");
+            Console.WriteLine($"pretrain: convolutions: {OneDnn.Status}");
             if (parse.GetValue(plan)) return 0;
             var trainer = new Pretrainer(config, run, ComputeDevice.Resolve(parse.GetValue(device)))
             {

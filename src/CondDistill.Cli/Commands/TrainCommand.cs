@@ -69,6 +69,7 @@ internal static class TrainCommand
             AtomicFile.WriteAllText(run.ConfigPath, config.ToJson());
             Console.WriteLine($"train: {trainingMethod.Name} on {config.Task}, {config.MaxTrainSteps} steps of batch {config.TrainBatchSize}, " +
                 $"{trainingMethod.TrainableParameters.Sum(p => p.Parameter.numel()):N0} trainable parameters, run folder {run.Root}");
+            Console.WriteLine($"train: convolutions: {OneDnn.Status}");
             var trainer = new MethodTrainer(trainingMethod, conditionTask, schedule, config.ToSettings(), run, torchDevice)
             {
                 OnProgress = p => Console.WriteLine(p.Format()),

@@ -40,7 +40,7 @@ public sealed record BenchmarkReport(BenchmarkProtocol Protocol, TrainingStepMea
             : m.LoadAverage > m.ProcessorCount / 2.0 ? " (CONTENDED: other processes were using the cores)" : "";
         var lines = new List<string>
         {
-            Invariant($"protocol: commit {p.Commit}; {p.Threads} threads on {p.Device}; {m.ProcessorCount} processors; {m.OperatingSystem}; {m.Framework}; TorchSharp {m.TorchSharpVersion}; OMP_WAIT_POLICY={m.OmpWaitPolicy}; load average at start {load}{contended}"),
+            Invariant($"protocol: commit {p.Commit}; {p.Threads} threads on {p.Device}; {m.ProcessorCount} processors; {m.OperatingSystem}; {m.Framework}; TorchSharp {m.TorchSharpVersion}; OMP_WAIT_POLICY={m.OmpWaitPolicy}; convolutions: {m.Convolutions ?? "not recorded"}; load average at start {load}{contended}"),
             Invariant($"model: UNet {p.Config.ToJson()}, {Training.ParameterCount:N0} parameters"),
             Invariant($"training step: median {Training.MedianMilliseconds:F1} ms over {p.TimedSteps} steps after {p.WarmUpSteps} warm-up (batch {p.TrainBatchSize}; {p.TrainingStep})"),
         };

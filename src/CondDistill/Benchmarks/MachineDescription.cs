@@ -11,9 +11,10 @@ namespace CondDistill.Benchmarks;
 /// <param name="Framework">.NET runtime description.</param>
 /// <param name="TorchSharpVersion">Version of the TorchSharp assembly.</param>
 /// <param name="OmpWaitPolicy">OpenMP wait policy in effect (the library sets PASSIVE unless the user chose one).</param>
+/// <param name="Convolutions">The CPU convolution path in use (<see cref="OneDnn.Status"/>): oneDNN, or libtorch's reference convolutions where oneDNN failed its self-check; timings of the two differ several-fold.</param>
 /// <param name="LoadAverage">One-minute load average when the run started (Linux; null elsewhere): above about half the processor count the timings are contended.</param>
 public sealed record MachineDescription(int ProcessorCount, string OperatingSystem, string Framework, [property: JsonPropertyName("torchsharp_version")] string TorchSharpVersion,
-    string OmpWaitPolicy, double? LoadAverage)
+    string OmpWaitPolicy, double? LoadAverage, string? Convolutions = null)
 {
     /// <summary>Describes the current machine now.</summary>
     public static MachineDescription Current() => new(
@@ -22,7 +23,8 @@ public sealed record MachineDescription(int ProcessorCount, string OperatingSyst
         RuntimeInformation.FrameworkDescription,
         typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "unknown",
         Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? TorchInitializer.DefaultOmpWaitPolicy,
-        ReadLoadAverage());
+        ReadLoadAverage(),
+        OneDnn.Status);
 
     /// <summary>The first field of a /proc/loadavg text ("0.52 0.58 0.59 1/467 12345"), or null.</summary>
     public static double? ParseLoadAverage(string text) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TorchSharp;
 
 namespace CondDistill.Runtime;
@@ -13,7 +14,7 @@ public static class EnvironmentDiagnosis
     /// <param name="device">The device the user intends to use ("cpu", "cuda", "cuda:N").</param>
     public static IReadOnlyList<DiagnosisCheck> Run(string? device)
     {
-        var checks = new List<DiagnosisCheck> { CheckTorch(), CheckThreads() };
+        var checks = new List<DiagnosisCheck> { CheckTorch(), CheckThreads(), CheckConvolutions() };
         try
         {
             var resolved = ComputeDevice.Resolve(device);
@@ -41,6 +42,31 @@ public static class EnvironmentDiagnosis
             return new DiagnosisCheck("torchsharp", false, $"TorchSharp does not load: {e.GetType().Name}: {e.Message}",
                 "on Debian 12 run 'dotnet build CondDistill.sln' so environment/TorchSharpGlibcxxFix.targets patches libLibTorchSharp.so; " +
                 "'ldd' on that file shows the real missing dependency");
+        }
+    }
+
+    /// <summary>
+    /// Repeats <see cref="OneDnnConvolutionCheck"/>: fails only when oneDNN gives wrong convolutions and
+    /// is still in use (CONDISTILL_ONEDNN=on); a machine where the library fell back to the reference
+    /// convolutions passes, with the slowdown named.
+    /// </summary>
+    private static DiagnosisCheck CheckConvolutions()
+    {
+        if (!OneDnn.IsSwitchable) return new DiagnosisCheck("convolutions", true, $"{OneDnn.Status}");
+        try
+        {
+            var check = OneDnnConvolutionCheck.Run();
+            string found = check.Agrees
+                ? string.Create(CultureInfo.InvariantCulture, $"oneDNN agrees with the reference path on {check.Cases} convolution shapes (worst relative error {check.WorstRelativeError:E1})")
+                : string.Create(CultureInfo.InvariantCulture, $"oneDNN DISAGREES with the reference path: relative error {check.WorstRelativeError:G3} in the {check.WorstCase}");
+            bool ok = check.Agrees || !OneDnn.Enabled;
+            string slow = check.Agrees || OneDnn.Enabled ? "" : " (correct, but training is several times slower than with a working oneDNN)";
+            return new DiagnosisCheck("convolutions", ok, $"{found}; in use: {OneDnn.Status}{slow}",
+                ok ? null : $"unset {OneDnn.ModeVariable} (auto turns oneDNN off when this check fails) or set {OneDnn.ModeVariable}=off");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new DiagnosisCheck("convolutions", false, $"the oneDNN check failed to run: {e.GetType().Name}: {e.Message}", $"set {OneDnn.ModeVariable}=off to use the reference convolutions");
         }
     }
 

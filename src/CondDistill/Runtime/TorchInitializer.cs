@@ -7,7 +7,9 @@ namespace CondDistill.Runtime;
 /// <summary>
 /// Prepares TorchSharp as soon as the library is loaded, so that the first TorchSharp call from any
 /// host (tests, the CLI, a notebook kernel whose natives are not beside TorchSharp.dll) works,
-/// including when that call is an <c>nn.Module</c> constructor.
+/// including when that call is an <c>nn.Module</c> constructor; then applies the oneDNN policy
+/// (<see cref="OneDnn"/>: convolutions are checked against the reference path and oneDNN is turned
+/// off where it computes them wrongly).
 /// </summary>
 internal static class TorchInitializer
 {
@@ -22,6 +24,7 @@ internal static class TorchInitializer
         PreferPassiveOpenMpWaiting();
         PreloadNativesBesideTorchSharp();
         torch.InitializeDeviceType(DeviceType.CPU);
+        if (OneDnn.ApplyPolicy() is { } message) Console.Error.WriteLine(message);
     }
 
     /// <summary>

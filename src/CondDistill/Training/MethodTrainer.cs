@@ -113,7 +113,7 @@ public sealed class MethodTrainer
         {
             double lr = LearningRateSchedule.WarmupConstant(step, settings.LearningRate, settings.LearningRateWarmupSteps);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-            foreach (var (name, value) in TrainStep(optimizer, trainable, train.Images, batches.ForStep(step), generator))
+            foreach (var (name, value) in TrainStep(optimizer, trainable, train.Images, batches.ForStep(step), generator, step + 1))
             {
                 if (!order.Contains(name)) order.Add(name);
                 sums[name] = sums.GetValueOrDefault(name) + value;
@@ -167,7 +167,7 @@ public sealed class MethodTrainer
     }
 
     private IReadOnlyList<KeyValuePair<string, double>> TrainStep(
-        optim.Optimizer optimizer, IReadOnlyList<TorchSharp.Modules.Parameter> trainable, Tensor images, long[] indices, Generator generator)
+        optim.Optimizer optimizer, IReadOnlyList<TorchSharp.Modules.Parameter> trainable, Tensor images, long[] indices, Generator generator, long stepNumber)
     {
         using var scope = NewDisposeScope();
         var x = images.index_select(0, tensor(indices));
@@ -175,7 +175,8 @@ public sealed class MethodTrainer
         optimizer.zero_grad();
         var terms = method.Loss(x.to(device), c.to(device), generator);
         terms.Total.backward();
-        nn.utils.clip_grad_norm_(trainable, settings.MaxGradNorm);
+        double gradientNorm = nn.utils.clip_grad_norm_(trainable, settings.MaxGradNorm);
+        NonFiniteTrainingException.ThrowIfNotFinite(stepNumber, terms.Total.item<float>(), gradientNorm, run.LatestCheckpointPath);
         optimizer.step();
         return terms.Terms;
     }

@@ -97,7 +97,7 @@ public sealed class Pretrainer
         {
             double lr = config.LearningRateAt(step);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-            lossSum += TrainStep(model, optimizer, schedule, trainImages.Images, batches.ForStep(step), generator);
+            lossSum += TrainStep(model, optimizer, schedule, trainImages.Images, batches.ForStep(step), generator, step + 1);
             lossCount++;
             ema.Update();
             step++;
@@ -140,8 +140,11 @@ public sealed class Pretrainer
         return step;
     }
 
-    /// <summary>One optimiser step of the v-prediction loss on the given batch; returns the loss.</summary>
-    private double TrainStep(UNet model, AdamW optimizer, NoiseSchedule schedule, Tensor images, long[] indices, Generator generator)
+    /// <summary>
+    /// One optimiser step of the v-prediction loss on the given batch; returns the loss. A loss or
+    /// gradient that is not finite stops the run before the step is applied (<see cref="NonFiniteTrainingException"/>).
+    /// </summary>
+    private double TrainStep(UNet model, AdamW optimizer, NoiseSchedule schedule, Tensor images, long[] indices, Generator generator, long stepNumber)
     {
         using var scope = NewDisposeScope();
         var x = images.index_select(0, tensor(indices)).to(device);
@@ -150,9 +153,11 @@ public sealed class Pretrainer
         optimizer.zero_grad();
         var loss = DenoisingLoss.VPrediction(model.AsVelocityModel(), schedule, x, t, eps);
         loss.backward();
-        nn.utils.clip_grad_norm_(model.parameters(), config.MaxGradNorm);
+        double gradientNorm = nn.utils.clip_grad_norm_(model.parameters(), config.MaxGradNorm);
+        double value = loss.item<float>();
+        NonFiniteTrainingException.ThrowIfNotFinite(stepNumber, value, gradientNorm, run.LatestCheckpointPath);
         optimizer.step();
-        return loss.item<float>();
+        return value;
     }
 
     private void SaveEmaWeights(UNet model, Ema ema, string path, long step)

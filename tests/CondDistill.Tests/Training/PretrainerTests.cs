@@ -63,6 +63,24 @@ public sealed class PretrainerTests
     }
 
     [Fact]
+    public void ANonFiniteLossStopsTheRunAndLeavesTheLastCheckpointUntouched()
+    {
+        InTempRoot((fashion, root) =>
+        {
+            var run = new RunFolder(root);
+            // Adam moves each weight by about the learning rate: 1e30 overflows the next forward pass.
+            var exploding = Tiny(6) with { LearningRate = 1e30, LearningRateWarmupSteps = 0, CheckpointingSteps = 1 };
+            var error = Assert.Throws<NonFiniteTrainingException>(() => new Pretrainer(exploding, run, torch.CPU).Run(fashion, resume: true));
+            Assert.Equal(2, error.Step);
+            Assert.False(double.IsFinite(error.Loss) && double.IsFinite(error.GradientNorm));
+            Assert.Contains(run.LatestCheckpointPath, error.Message);
+            Assert.Equal("1", SafetensorsFile.ReadMetadata(run.LatestCheckpointPath)["step"]);
+            using var state = SafetensorsFile.Read(run.LatestCheckpointPath);
+            Assert.All(state.Tensors.Values.Where(t => t.is_floating_point()), t => Assert.True(t.isfinite().all().item<bool>()));
+        });
+    }
+
+    [Fact]
     public void KillAndResumeGivesTheSameWeightsEmaAndMetricsAsAnUninterruptedRun()
     {
         InTempRoot((fashion, root) =>

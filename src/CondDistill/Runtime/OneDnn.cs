@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace CondDistill.Runtime;
+
+/// <summary>
+/// libtorch's use of oneDNN (MKL-DNN) for CPU convolutions: the switch PyTorch exposes as
+/// <c>torch.backends.mkldnn.enabled</c> (TorchSharp does not), and the policy the library applies
+/// when it loads. By default (<see cref="OneDnnMode.Auto"/>) <see cref="OneDnnConvolutionCheck"/>
+/// compares oneDNN with the reference path on a few small convolutions (about 0.15 s) and turns oneDNN
+/// off when they disagree, printing why; <c>CONDISTILL_ONEDNN=on|off</c> overrides.
+/// </summary>
+public static class OneDnn
+{
+    /// <summary>The environment variable that chooses the <see cref="OneDnnMode"/>: auto (default), on or off.</summary>
+    public const string ModeVariable = "CONDISTILL_ONEDNN";
+
+    /// <summary>Whether this platform lets the switch be read and set (libtorch on Linux).</summary>
+    public static bool IsSwitchable => TryGetContext(out _);
+
+    /// <summary>
+    /// Whether libtorch may use oneDNN for CPU convolutions (true when the switch is unreachable,
+    /// libtorch's default). Read at each convolution call, so a change applies to the next call.
+    /// Setting it also sets libtorch's NNPACK switch to the same value, so false means the reference
+    /// path (im2col and matrix product): where NNPACK cannot run, libtorch otherwise logs "Could not
+    /// initialize NNPACK! Reason: Unsupported hardware." at every convolution once oneDNN is off.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">On setting, when the switch is not reachable.</exception>
+    public static bool Enabled
+    {
+        get => !TryGetContext(out var context) || UserEnabledMkldnn(context);
+        set
+        {
+            if (!TryGetContext(out var context))
+                throw new PlatformNotSupportedException("libtorch's oneDNN switch (at::Context::setUserEnabledMkldnn) is only reachable on Linux");
+            SetUserEnabledMkldnn(context, value);
+            SetUserEnabledNnpack(context, value);
+        }
+    }
+
+    /// <summary>
+    /// What the policy decided when the library loaded, in words, e.g. "oneDNN (self-check agreed
+    /// within 9.6E-07)" or "reference convolutions: oneDNN failed the self-check (...)".
+    /// </summary>
+    public static string Status { get; private set; } = "not yet decided";
+
+    /// <summary>Reads a <see cref="ModeVariable"/> value; unset or empty is <see cref="OneDnnMode.Auto"/>.</summary>
+    /// <exception cref="ArgumentException">For any other value than auto, on or off (case-insensitive).</exception>
+    public static OneDnnMode ParseMode(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => OneDnnMode.Auto,
+        "on" => OneDnnMode.On,
+        "off" => OneDnnMode.Off,
+        _ => throw new ArgumentException($"environment variable {ModeVariable}='{value}' is not one of auto, on, off. Fix: unset it (auto: oneDNN unless its self-check fails), or set on or off."),
+    };
+
+    /// <summary>
+    /// Applies the policy of <see cref="ModeVariable"/> and records <see cref="Status"/>. Returns a
+    /// message for the user when the policy departs from libtorch's default or the variable is
+    /// invalid, else null. Never throws: a failure leaves libtorch's default in place.
+    /// </summary>
+    internal static string? ApplyPolicy()
+    {
+        OneDnnMode mode;
+        string? warning = null;
+        try { mode = ParseMode(Environment.GetEnvironmentVariable(ModeVariable)); }
+        catch (ArgumentException e) { mode = OneDnnMode.Auto; warning = $"CondDistill: {e.Message} Using auto."; }
+        try
+        {
+            if (!IsSwitchable)
+            {
+                Status = "libtorch default (the oneDNN switch is not reachable on this platform; not checked)";
+                return warning;
+            }
+            switch (mode)
+            {
+                case OneDnnMode.On:
+                    Enabled = true;
+                    Status = $"oneDNN ({ModeVariable}=on; not checked)";
+                    return warning;
+                case OneDnnMode.Off:
+                    Enabled = false;
+                    Status = $"reference convolutions ({ModeVariable}=off)";
+                    return warning;
+            }
+            var check = OneDnnConvolutionCheck.Run();
+            if (check.Agrees)
+            {
+                Status = string.Create(CultureInfo.InvariantCulture, $"oneDNN (self-check agreed within {check.WorstRelativeError:E1})");
+                return warning;
+            }
+            Enabled = false;
+            Status = string.Create(CultureInfo.InvariantCulture,
+                $"reference convolutions: oneDNN failed the self-check (relative error {check.WorstRelativeError:G3} in the {check.WorstCase})");
+            return (warning is null ? "" : warning + Environment.NewLine) +
+                $"CondDistill: libtorch's oneDNN convolutions give wrong results on this CPU (relative error {check.WorstRelativeError.ToString("G3", CultureInfo.InvariantCulture)} " +
+                $"in the {check.WorstCase}); using libtorch's reference convolutions instead, which are correct but several times slower. " +
+                $"{ModeVariable}=on forces oneDNN; 'condistill doctor' repeats the check.";
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Status = $"libtorch default (the oneDNN policy failed: {e.GetType().Name}: {e.Message})";
+            return (warning is null ? "" : warning + Environment.NewLine) + $"CondDistill: could not apply the oneDNN policy ({e.Message}); libtorch's default stays.";
+        }
+    }
+
+    private static bool TryGetContext(out IntPtr context)
+    {
+        context = IntPtr.Zero;
+        if (!OperatingSystem.IsLinux()) return false;
+        try { context = GlobalContext(); return context != IntPtr.Zero; }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
+    }
+
+#pragma warning disable SYSLIB1054 // four tiny calls; source-generated marshalling buys nothing here
+    [DllImport("torch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    private static extern IntPtr GlobalContext();
+
+    [DllImport("torch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+    private static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [DllImport("torch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [DllImport("torch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    private static extern bool UserEnabledMkldnn(IntPtr context);
+#pragma warning restore SYSLIB1054
+}
