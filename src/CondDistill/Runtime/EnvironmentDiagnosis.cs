@@ -59,6 +59,13 @@ public static class EnvironmentDiagnosis
             string found = check.Agrees
                 ? string.Create(CultureInfo.InvariantCulture, $"oneDNN agrees with the reference path on {check.Cases} convolution shapes (worst relative error {check.WorstRelativeError:E1})")
                 : string.Create(CultureInfo.InvariantCulture, $"oneDNN DISAGREES with the reference path: relative error {check.WorstRelativeError:G3} in the {check.WorstCase}");
+            if (!check.Agrees)
+            {
+                var channelsLast = OneDnnConvolutionCheck.Run(channelsLast: true);
+                found += channelsLast.Agrees
+                    ? string.Create(CultureInfo.InvariantCulture, $"; with channels-last tensors oneDNN agrees (worst relative error {channelsLast.WorstRelativeError:E1}), on this run; the models do not use it")
+                    : string.Create(CultureInfo.InvariantCulture, $"; with channels-last tensors it disagrees too ({channelsLast.WorstRelativeError:G3} in the {channelsLast.WorstCase})");
+            }
             bool ok = check.Agrees || !OneDnn.Enabled;
             string slow = check.Agrees || OneDnn.Enabled ? "" : " (correct, but training is several times slower than with a working oneDNN)";
             return new DiagnosisCheck("convolutions", ok, $"{found}; in use: {OneDnn.Status}{slow}",

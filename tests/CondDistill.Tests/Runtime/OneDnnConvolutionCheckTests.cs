@@ -63,6 +63,18 @@ public sealed class OneDnnConvolutionCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TheChannelsLastVariantComparesTheSameCasesAndLeavesTheSwitchAsItFoundIt()
+    {
+        if (!OneDnn.IsSwitchable) return;
+        bool before = OneDnn.Enabled;
+        var result = OneDnnConvolutionCheck.Run(channelsLast: true);
+        output.WriteLine(result.ToString());
+        Assert.Equal(before, OneDnn.Enabled);
+        Assert.Equal(7, result.Cases);
+        Assert.Matches("^(forward|backward) .+ of \\d+x\\d+x\\d+x\\d+, \\d+->\\d+ channels, \\dx\\d, stride \\d$", result.WorstCase);
+    }
+
+    [Fact]
     public void DoctorPassesTheConvolutionCheckUnderTheDefaultPolicy()
     {
         if (Environment.GetEnvironmentVariable(OneDnn.ModeVariable) is not (null or "" or "auto")) return;
