@@ -52,7 +52,7 @@ public static class EnvironmentDiagnosis
     /// </summary>
     private static DiagnosisCheck CheckConvolutions()
     {
-        if (!OneDnn.IsSwitchable) return new DiagnosisCheck("convolutions", true, $"{OneDnn.Status}");
+        if (!OneDnn.IsSwitchable) return new DiagnosisCheck("convolutions", true, OneDnn.Status);
         try
         {
             var check = OneDnnConvolutionCheck.Run();

@@ -92,17 +92,19 @@ public static class OneDnn
             Enabled = false;
             Status = string.Create(CultureInfo.InvariantCulture,
                 $"reference convolutions: oneDNN failed the self-check (relative error {check.WorstRelativeError:G3} in the {check.WorstCase})");
-            return (warning is null ? "" : warning + Environment.NewLine) +
+            return JoinLines(warning,
                 $"CondDistill: libtorch's oneDNN convolutions give wrong results on this CPU (relative error {check.WorstRelativeError.ToString("G3", CultureInfo.InvariantCulture)} " +
                 $"in the {check.WorstCase}); using libtorch's reference convolutions instead, which are correct but several times slower. " +
-                $"{ModeVariable}=on forces oneDNN; 'condistill doctor' repeats the check.";
+                $"{ModeVariable}=on forces oneDNN; 'condistill doctor' repeats the check.");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Status = $"libtorch default (the oneDNN policy failed: {e.GetType().Name}: {e.Message})";
-            return (warning is null ? "" : warning + Environment.NewLine) + $"CondDistill: could not apply the oneDNN policy ({e.Message}); libtorch's default stays.";
+            return JoinLines(warning, $"CondDistill: could not apply the oneDNN policy ({e.Message}); libtorch's default stays.");
         }
     }
+
+    private static string JoinLines(string? first, string second) => first is null ? second : first + Environment.NewLine + second;
 
     private static bool TryGetContext(out IntPtr context)
     {
