@@ -1,3 +1,4 @@
+using CondDistill.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,13 +16,13 @@ namespace CondDistill.Evaluation;
 /// </summary>
 public sealed class FeatureExtractor : Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv1;
+    private readonly RoutedConv2d conv1;
     private readonly BatchNorm2d norm1;
-    private readonly Conv2d conv2;
+    private readonly RoutedConv2d conv2;
     private readonly BatchNorm2d norm2;
-    private readonly Conv2d conv3;
+    private readonly RoutedConv2d conv3;
     private readonly BatchNorm2d norm3;
-    private readonly Conv2d conv4;
+    private readonly RoutedConv2d conv4;
     private readonly BatchNorm2d norm4;
     private readonly Linear fc1;
     private readonly Linear fc2;
@@ -37,13 +38,13 @@ public sealed class FeatureExtractor : Module<Tensor, Tensor>
     {
         config.Validate();
         Config = config;
-        conv1 = Conv2d(1, config.Width1, 3, padding: 1, bias: false);
+        conv1 = new RoutedConv2d(1, config.Width1, 3, padding: 1, bias: false);
         norm1 = BatchNorm2d(config.Width1);
-        conv2 = Conv2d(config.Width1, config.Width1, 3, padding: 1, bias: false);
+        conv2 = new RoutedConv2d(config.Width1, config.Width1, 3, padding: 1, bias: false);
         norm2 = BatchNorm2d(config.Width1);
-        conv3 = Conv2d(config.Width1, config.Width2, 3, padding: 1, bias: false);
+        conv3 = new RoutedConv2d(config.Width1, config.Width2, 3, padding: 1, bias: false);
         norm3 = BatchNorm2d(config.Width2);
-        conv4 = Conv2d(config.Width2, config.Width2, 3, padding: 1, bias: false);
+        conv4 = new RoutedConv2d(config.Width2, config.Width2, 3, padding: 1, bias: false);
         norm4 = BatchNorm2d(config.Width2);
         int side = FeatureExtractorConfig.ImageSize / 4;
         fc1 = Linear(config.Width2 * side * side, config.FeatureDim);

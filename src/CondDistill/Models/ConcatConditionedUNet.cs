@@ -16,7 +16,7 @@ namespace CondDistill.Models;
 public sealed class ConcatConditionedUNet : nn.Module<Tensor, Tensor, Tensor, Tensor>, IConditionalDenoiser
 {
     private readonly UNet unet;
-    private readonly Conv2d condition_in;
+    private readonly RoutedConv2d condition_in;
 
     /// <summary>Fresh weights everywhere except the zero-initialised condition weights (load a checkpoint or call <see cref="FromBackbone"/>).</summary>
     /// <param name="config">Architecture of the UNet (InChannels counts z only).</param>
@@ -27,7 +27,7 @@ public sealed class ConcatConditionedUNet : nn.Module<Tensor, Tensor, Tensor, Te
         if (conditionChannels < 1) throw new ArgumentException($"conditionChannels must be >= 1 (got {conditionChannels}).", nameof(conditionChannels));
         ConditionChannels = conditionChannels;
         unet = new UNet(config, generator);
-        condition_in = nn.Conv2d(conditionChannels, config.BaseChannels, 3, padding: 1, bias: false);
+        condition_in = new RoutedConv2d(conditionChannels, config.BaseChannels, 3, padding: 1, bias: false);
         using (no_grad()) condition_in.weight!.zero_();
         RegisterComponents();
     }

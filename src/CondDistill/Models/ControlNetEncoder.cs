@@ -14,12 +14,12 @@ namespace CondDistill.Models;
 /// </summary>
 public sealed class ControlNetEncoder : nn.Module
 {
-    private readonly Conv2d conv_in;
+    private readonly RoutedConv2d conv_in;
     private readonly TimestepEmbedding time_embedding;
     private readonly UNetEncoder encoder;
     private readonly Sequential hint;
-    private readonly ModuleList<Conv2d> skip_projections;
-    private readonly Conv2d middle_projection;
+    private readonly ModuleList<RoutedConv2d> skip_projections;
+    private readonly RoutedConv2d middle_projection;
     private readonly ParameterList? mu;
 
     /// <summary>Builds the adapter for <paramref name="backbone"/>, copying its weights into the trainable copy.</summary>
@@ -33,22 +33,22 @@ public sealed class ControlNetEncoder : nn.Module
         config.Validate();
         Config = config;
         var unet = backbone.Config;
-        conv_in = nn.Conv2d(unet.InChannels, unet.BaseChannels, 3, padding: 1);
+        conv_in = new RoutedConv2d(unet.InChannels, unet.BaseChannels, 3, padding: 1);
         time_embedding = new TimestepEmbedding(unet.BaseChannels, unet.TimeEmbeddingChannels);
         encoder = new UNetEncoder(unet);
         ModuleWeights.Copy(backbone.InputConvModule, conv_in);
         ModuleWeights.Copy(backbone.TimeEmbeddingModule, time_embedding);
         ModuleWeights.Copy(backbone.EncoderModule, encoder);
 
-        var hintOut = nn.Conv2d(config.HintChannels, unet.BaseChannels, 3, padding: 1);
+        var hintOut = new RoutedConv2d(config.HintChannels, unet.BaseChannels, 3, padding: 1);
         hint = nn.Sequential(
-            nn.Conv2d(config.ConditionChannels, config.HintChannels, 3, padding: 1), nn.SiLU(),
-            nn.Conv2d(config.HintChannels, config.HintChannels, 3, padding: 1), nn.SiLU(),
+            new RoutedConv2d(config.ConditionChannels, config.HintChannels, 3, padding: 1), nn.SiLU(),
+            new RoutedConv2d(config.HintChannels, config.HintChannels, 3, padding: 1), nn.SiLU(),
             hintOut);
 
-        skip_projections = new ModuleList<Conv2d>();
-        foreach (int channels in backbone.SkipChannels) skip_projections.Add(nn.Conv2d(channels, channels, 1));
-        middle_projection = nn.Conv2d(backbone.MiddleChannels, backbone.MiddleChannels, 1);
+        skip_projections = new ModuleList<RoutedConv2d>();
+        foreach (int channels in backbone.SkipChannels) skip_projections.Add(new RoutedConv2d(channels, channels, 1));
+        middle_projection = new RoutedConv2d(backbone.MiddleChannels, backbone.MiddleChannels, 1);
         if (generator is not null)
         {
             ParameterInit.Reset(hint, generator);
@@ -96,7 +96,7 @@ public sealed class ControlNetEncoder : nn.Module
         return new EncoderFeatures(skips, FuseOne(n, backbone.Middle, condition.Middle, middle_projection));
     }
 
-    private Tensor FuseOne(int index, Tensor h, Tensor hCondition, Conv2d projection) =>
+    private Tensor FuseOne(int index, Tensor h, Tensor hCondition, RoutedConv2d projection) =>
         mu is null
             ? h + projection.call(hCondition)
             : Blend(h, projection.call(hCondition), mu[index]);

@@ -13,7 +13,7 @@ internal sealed class DecoderLevel : nn.Module
 {
     private readonly ModuleList<ResidualBlock> blocks;
     private readonly ModuleList<SelfAttention2d> attentions;
-    private readonly Conv2d? upsample;
+    private readonly RoutedConv2d? upsample;
 
     internal DecoderLevel(int inChannels, IReadOnlyList<int> skipChannels, int channels, UNetConfig config, bool attention, bool upsampleAfter)
         : base(nameof(DecoderLevel))
@@ -27,7 +27,7 @@ internal sealed class DecoderLevel : nn.Module
             if (attention) attentions.Add(new SelfAttention2d(channels, config.Groups));
             current = channels;
         }
-        upsample = upsampleAfter ? nn.Conv2d(channels, channels, 3, padding: 1) : null;
+        upsample = upsampleAfter ? new RoutedConv2d(channels, channels, 3, padding: 1) : null;
         RegisterComponents();
     }
 

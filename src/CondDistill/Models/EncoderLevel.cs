@@ -13,7 +13,7 @@ internal sealed class EncoderLevel : nn.Module
 {
     private readonly ModuleList<ResidualBlock> blocks;
     private readonly ModuleList<SelfAttention2d> attentions;
-    private readonly Conv2d? downsample;
+    private readonly RoutedConv2d? downsample;
 
     internal EncoderLevel(int inChannels, int channels, UNetConfig config, bool attention, bool downsampleAfter)
         : base(nameof(EncoderLevel))
@@ -25,7 +25,7 @@ internal sealed class EncoderLevel : nn.Module
             blocks.Add(new ResidualBlock(i == 0 ? inChannels : channels, channels, config.TimeEmbeddingChannels, config.Groups, config.Dropout));
             if (attention) attentions.Add(new SelfAttention2d(channels, config.Groups));
         }
-        downsample = downsampleAfter ? nn.Conv2d(channels, channels, 3, stride: 2, padding: 1) : null;
+        downsample = downsampleAfter ? new RoutedConv2d(channels, channels, 3, stride: 2, padding: 1) : null;
         RegisterComponents();
     }
 

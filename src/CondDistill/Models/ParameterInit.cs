@@ -20,7 +20,7 @@ internal static class ParameterInit
     }
 
     /// <summary>
-    /// Re-initialises every Conv2d, Linear and GroupNorm inside <paramref name="module"/> from
+    /// Re-initialises every convolution, Linear and GroupNorm inside <paramref name="module"/> from
     /// <paramref name="generator"/> with PyTorch's default distributions (weights and biases
     /// U(-1/sqrt(fan_in), 1/sqrt(fan_in)), i.e. kaiming_uniform with a = sqrt(5); norms 1 and 0),
     /// so a model's initial weights depend only on the caller's generator, not on global state.
@@ -32,7 +32,7 @@ internal static class ParameterInit
         {
             switch (child)
             {
-                case Conv2d conv:
+                case Convolution conv:
                     ResetAffine(conv.weight!, conv.bias, conv.weight!.shape.Skip(1).Aggregate(1L, (a, d) => a * d), generator);
                     break;
                 case Linear linear:
@@ -46,7 +46,7 @@ internal static class ParameterInit
     }
 
     /// <summary>Sets the weight and bias of <paramref name="conv"/> to zero.</summary>
-    internal static void Zero(Conv2d conv)
+    internal static void Zero(Convolution conv)
     {
         using var noGrad = no_grad();
         conv.weight!.zero_();

@@ -11,23 +11,23 @@ namespace CondDistill.Models;
 internal sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly GroupNorm norm1;
-    private readonly Conv2d conv1;
+    private readonly RoutedConv2d conv1;
     private readonly Linear time_proj;
     private readonly GroupNorm norm2;
     private readonly Dropout dropout;
-    private readonly Conv2d conv2;
-    private readonly Conv2d? shortcut;
+    private readonly RoutedConv2d conv2;
+    private readonly RoutedConv2d? shortcut;
 
     internal ResidualBlock(int inChannels, int outChannels, int timeChannels, int groups, double dropoutProbability)
         : base(nameof(ResidualBlock))
     {
         norm1 = ParameterInit.GroupNorm(groups, inChannels);
-        conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
+        conv1 = new RoutedConv2d(inChannels, outChannels, 3, padding: 1);
         time_proj = nn.Linear(timeChannels, outChannels);
         norm2 = ParameterInit.GroupNorm(groups, outChannels);
         dropout = nn.Dropout(dropoutProbability);
-        conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
-        shortcut = inChannels == outChannels ? null : nn.Conv2d(inChannels, outChannels, 1);
+        conv2 = new RoutedConv2d(outChannels, outChannels, 3, padding: 1);
+        shortcut = inChannels == outChannels ? null : new RoutedConv2d(inChannels, outChannels, 1);
         RegisterComponents();
     }
 

@@ -11,14 +11,14 @@ namespace CondDistill.Models;
 internal sealed class SelfAttention2d : nn.Module<Tensor, Tensor>
 {
     private readonly GroupNorm norm;
-    private readonly Conv2d qkv;
-    private readonly Conv2d proj_out;
+    private readonly RoutedConv2d qkv;
+    private readonly RoutedConv2d proj_out;
 
     internal SelfAttention2d(int channels, int groups) : base(nameof(SelfAttention2d))
     {
         norm = ParameterInit.GroupNorm(groups, channels);
-        qkv = nn.Conv2d(channels, 3 * channels, 1);
-        proj_out = nn.Conv2d(channels, channels, 1);
+        qkv = new RoutedConv2d(channels, 3 * channels, 1);
+        proj_out = new RoutedConv2d(channels, channels, 1);
         RegisterComponents();
     }
 

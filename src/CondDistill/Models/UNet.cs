@@ -19,7 +19,7 @@ namespace CondDistill.Models;
 /// </summary>
 public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Conv2d conv_in;
+    private readonly RoutedConv2d conv_in;
     private readonly TimestepEmbedding time_embedding;
     private readonly UNetEncoder encoder;
     private readonly UNetDecoder decoder;
@@ -32,7 +32,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         Config = config;
-        conv_in = nn.Conv2d(config.InChannels, config.BaseChannels, 3, padding: 1);
+        conv_in = new RoutedConv2d(config.InChannels, config.BaseChannels, 3, padding: 1);
         time_embedding = new TimestepEmbedding(config.BaseChannels, config.TimeEmbeddingChannels);
         encoder = new UNetEncoder(config);
         decoder = new UNetDecoder(config);
@@ -99,7 +99,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
         ModuleWeights.Copy(source, this);
     }
 
-    internal Conv2d InputConvModule => conv_in;
+    internal RoutedConv2d InputConvModule => conv_in;
     internal TimestepEmbedding TimeEmbeddingModule => time_embedding;
     internal UNetEncoder EncoderModule => encoder;
 }

@@ -9,7 +9,7 @@ internal sealed class UNetDecoder : nn.Module
 {
     private readonly ModuleList<DecoderLevel> levels;
     private readonly GroupNorm norm_out;
-    private readonly Conv2d conv_out;
+    private readonly RoutedConv2d conv_out;
 
     internal UNetDecoder(UNetConfig config) : base(nameof(UNetDecoder))
     {
@@ -25,7 +25,7 @@ internal sealed class UNetDecoder : nn.Module
             current = config.LevelChannels(level);
         }
         norm_out = ParameterInit.GroupNorm(config.Groups, current);
-        conv_out = nn.Conv2d(current, config.OutChannels, 3, padding: 1);
+        conv_out = new RoutedConv2d(current, config.OutChannels, 3, padding: 1);
         RegisterComponents();
     }
 

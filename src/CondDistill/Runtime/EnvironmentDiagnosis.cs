@@ -46,9 +46,10 @@ public static class EnvironmentDiagnosis
     }
 
     /// <summary>
-    /// Repeats <see cref="OneDnnConvolutionCheck"/>: fails only when oneDNN gives wrong convolutions and
-    /// is still in use (CONDISTILL_ONEDNN=on); a machine where the library fell back to the reference
-    /// convolutions passes, with the slowdown named.
+    /// Repeats <see cref="OneDnnConvolutionCheck"/> for oneDNN and, where it fails or is in use, for
+    /// <see cref="ConvolutionPath.OneDnnForwardKernels"/>: fails only when the path in use gives wrong
+    /// convolutions (e.g. CONDISTILL_ONEDNN=on on a machine where oneDNN is wrong); a machine where the
+    /// library fell back to a path that passes is fine, with the slowdown named.
     /// </summary>
     private static DiagnosisCheck CheckConvolutions()
     {
@@ -59,17 +60,26 @@ public static class EnvironmentDiagnosis
             string found = check.Agrees
                 ? string.Create(CultureInfo.InvariantCulture, $"oneDNN agrees with the reference path on {check.Cases} convolution shapes (worst relative error {check.WorstRelativeError:E1})")
                 : string.Create(CultureInfo.InvariantCulture, $"oneDNN DISAGREES with the reference path: relative error {check.WorstRelativeError:G3} in the {check.WorstCase}");
-            if (!check.Agrees)
+            bool forwardKernelsAgree = check.Agrees;
+            if (!check.Agrees || OneDnn.Path == ConvolutionPath.OneDnnForwardKernels)
             {
-                var channelsLast = OneDnnConvolutionCheck.Run(channelsLast: true);
-                found += channelsLast.Agrees
-                    ? string.Create(CultureInfo.InvariantCulture, $"; with channels-last tensors oneDNN agrees (worst relative error {channelsLast.WorstRelativeError:E1}), on this run; the models do not use it")
-                    : string.Create(CultureInfo.InvariantCulture, $"; with channels-last tensors it disagrees too ({channelsLast.WorstRelativeError:G3} in the {channelsLast.WorstCase})");
+                var forwardKernels = OneDnnConvolutionCheck.Run(ConvolutionPath.OneDnnForwardKernels);
+                forwardKernelsAgree = forwardKernels.Agrees;
+                found += forwardKernels.Agrees
+                    ? string.Create(CultureInfo.InvariantCulture, $"; with input gradients as forward convolutions it agrees (worst relative error {forwardKernels.WorstRelativeError:E1})")
+                    : string.Create(CultureInfo.InvariantCulture, $"; with input gradients as forward convolutions it disagrees too ({forwardKernels.WorstRelativeError:G3} in the {forwardKernels.WorstCase})");
             }
-            bool ok = check.Agrees || !OneDnn.Enabled;
-            string slow = check.Agrees || OneDnn.Enabled ? "" : " (correct, but training is several times slower than with a working oneDNN)";
-            return new DiagnosisCheck("convolutions", ok, $"{found}; in use: {OneDnn.Status}{slow}",
-                ok ? null : $"unset {OneDnn.ModeVariable} (auto turns oneDNN off when this check fails) or set {OneDnn.ModeVariable}=off");
+            bool ok = OneDnn.Path switch
+            {
+                ConvolutionPath.OneDnn => check.Agrees,
+                ConvolutionPath.OneDnnForwardKernels => forwardKernelsAgree,
+                _ => true,
+            };
+            string cost = !ok || check.Agrees ? "" : OneDnn.Path == ConvolutionPath.Reference
+                ? " (correct, but training is several times slower than with a working oneDNN)"
+                : " (correct; one extra forward convolution per layer and training step)";
+            return new DiagnosisCheck("convolutions", ok, $"{found}; in use: {OneDnn.Status}{cost}",
+                ok ? null : $"unset {OneDnn.ModeVariable} (auto picks a path that passes this check) or set {OneDnn.ModeVariable}=off");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -8,7 +8,9 @@ namespace CondDistill.Runtime;
 /// <c>torch.backends.mkldnn.enabled</c> (TorchSharp does not), and the policy the library applies
 /// when it loads. By default (<see cref="OneDnnMode.Auto"/>) <see cref="OneDnnConvolutionCheck"/>
 /// compares oneDNN with the reference path on a few small convolutions (about 0.15 s) and turns oneDNN
-/// off when they disagree, printing why; <c>CONDISTILL_ONEDNN=on|off</c> overrides.
+/// off when they disagree, printing why, unless computing input gradients as forward convolutions
+/// (<see cref="ConvolutionPath.OneDnnForwardKernels"/>) passes the same check;
+/// <c>CONDISTILL_ONEDNN=on|forward-kernels|off</c> overrides.
 /// </summary>
 public static class OneDnn
 {
@@ -39,25 +41,46 @@ public static class OneDnn
     }
 
     /// <summary>
+    /// How the library's convolution layers compute gradients (<see cref="RoutedConvolution"/>),
+    /// as the policy decided when the library loaded. Setting it (tests, benchmarks) also sets
+    /// <see cref="Enabled"/>: off for <see cref="ConvolutionPath.Reference"/>, on otherwise.
+    /// </summary>
+    public static ConvolutionPath Path
+    {
+        get => path;
+        internal set
+        {
+            Enabled = value != ConvolutionPath.Reference;
+            path = value;
+        }
+    }
+
+    private static ConvolutionPath path = ConvolutionPath.OneDnn;
+
+    /// <summary>
     /// What the policy decided when the library loaded, in words, e.g. "oneDNN (self-check agreed
     /// within 9.6E-07)" or "reference convolutions: oneDNN failed the self-check (...)".
     /// </summary>
     public static string Status { get; private set; } = "not yet decided";
 
     /// <summary>Reads a <see cref="ModeVariable"/> value; unset or empty is <see cref="OneDnnMode.Auto"/>.</summary>
-    /// <exception cref="ArgumentException">For any other value than auto, on or off (case-insensitive).</exception>
+    /// <exception cref="ArgumentException">For any other value than auto, on, forward-kernels or off (case-insensitive).</exception>
     public static OneDnnMode ParseMode(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         null or "" or "auto" => OneDnnMode.Auto,
         "on" => OneDnnMode.On,
+        "forward-kernels" => OneDnnMode.ForwardKernels,
         "off" => OneDnnMode.Off,
-        _ => throw new ArgumentException($"environment variable {ModeVariable}='{value}' is not one of auto, on, off. Fix: unset it (auto: oneDNN unless its self-check fails), or set on or off."),
+        _ => throw new ArgumentException($"environment variable {ModeVariable}='{value}' is not one of auto, on, forward-kernels, off. Fix: unset it (auto: oneDNN unless its self-check fails), or set one of those."),
     };
 
     /// <summary>
-    /// Applies the policy of <see cref="ModeVariable"/> and records <see cref="Status"/>. Returns a
-    /// message for the user when the policy departs from libtorch's default or the variable is
-    /// invalid, else null. Never throws: a failure leaves libtorch's default in place.
+    /// Applies the policy of <see cref="ModeVariable"/> and records <see cref="Path"/> and
+    /// <see cref="Status"/>. Under auto: oneDNN when it passes <see cref="OneDnnConvolutionCheck"/>;
+    /// else <see cref="ConvolutionPath.OneDnnForwardKernels"/> when that passes the same check; else
+    /// the reference convolutions. Returns a message for the user when the policy departs from
+    /// libtorch's default or the variable is invalid, else null. Never throws: a failure leaves
+    /// libtorch's default in place.
     /// </summary>
     internal static string? ApplyPolicy()
     {
@@ -75,27 +98,42 @@ public static class OneDnn
             switch (mode)
             {
                 case OneDnnMode.On:
-                    Enabled = true;
+                    Path = ConvolutionPath.OneDnn;
                     Status = $"oneDNN ({ModeVariable}=on; not checked)";
                     return warning;
+                case OneDnnMode.ForwardKernels:
+                    Path = ConvolutionPath.OneDnnForwardKernels;
+                    Status = $"{ForwardKernelsName} ({ModeVariable}=forward-kernels; not checked)";
+                    return warning;
                 case OneDnnMode.Off:
-                    Enabled = false;
+                    Path = ConvolutionPath.Reference;
                     Status = $"reference convolutions ({ModeVariable}=off)";
                     return warning;
             }
             var check = OneDnnConvolutionCheck.Run();
             if (check.Agrees)
             {
+                Path = ConvolutionPath.OneDnn;
                 Status = string.Create(CultureInfo.InvariantCulture, $"oneDNN (self-check agreed within {check.WorstRelativeError:E1})");
                 return warning;
             }
-            Enabled = false;
-            Status = string.Create(CultureInfo.InvariantCulture,
-                $"reference convolutions: oneDNN failed the self-check (relative error {check.WorstRelativeError:G3} in the {check.WorstCase})");
+            string failure = string.Create(CultureInfo.InvariantCulture, $"relative error {check.WorstRelativeError:G3} in the {check.WorstCase}");
+            var forwardKernels = OneDnnConvolutionCheck.Run(ConvolutionPath.OneDnnForwardKernels);
+            if (forwardKernels.Agrees)
+            {
+                Path = ConvolutionPath.OneDnnForwardKernels;
+                Status = string.Create(CultureInfo.InvariantCulture,
+                    $"{ForwardKernelsName}: oneDNN failed the self-check ({failure}); this path agreed within {forwardKernels.WorstRelativeError:E1}");
+                return JoinLines(warning,
+                    $"CondDistill: libtorch's oneDNN convolutions give wrong results on this CPU ({failure}); their forward and weight-gradient kernels " +
+                    $"pass the self-check when input gradients are computed as forward convolutions, so the library does that ({ForwardKernelsName}). " +
+                    $"{ModeVariable}=off uses libtorch's reference convolutions; 'condistill doctor' repeats the check.");
+            }
+            Path = ConvolutionPath.Reference;
+            Status = $"reference convolutions: oneDNN failed the self-check ({failure}), and so did oneDNN with input gradients as forward convolutions";
             return JoinLines(warning,
-                $"CondDistill: libtorch's oneDNN convolutions give wrong results on this CPU (relative error {check.WorstRelativeError.ToString("G3", CultureInfo.InvariantCulture)} " +
-                $"in the {check.WorstCase}); using libtorch's reference convolutions instead, which are correct but several times slower. " +
-                $"{ModeVariable}=on forces oneDNN; 'condistill doctor' repeats the check.");
+                $"CondDistill: libtorch's oneDNN convolutions give wrong results on this CPU ({failure}); using libtorch's reference convolutions instead, " +
+                $"which are correct but several times slower. {ModeVariable}=on forces oneDNN; 'condistill doctor' repeats the check.");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -103,6 +141,9 @@ public static class OneDnn
             return JoinLines(warning, $"CondDistill: could not apply the oneDNN policy ({e.Message}); libtorch's default stays.");
         }
     }
+
+    /// <summary>How <see cref="Status"/> names <see cref="ConvolutionPath.OneDnnForwardKernels"/>.</summary>
+    internal const string ForwardKernelsName = "oneDNN forward kernels (input gradients as forward convolutions)";
 
     private static string JoinLines(string? first, string second) => first is null ? second : first + Environment.NewLine + second;
 

@@ -9,10 +9,10 @@ namespace CondDistill.Tests.Runtime;
 public sealed class OneDnnConvolutionCheckTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Whatever path the library chose, convolutions and both their gradients equal a convolution
-    /// written as unfold (im2col) and a matrix product, which never goes through oneDNN. On the
-    /// machine where oneDNN's kernels were wrong this failed (input gradient off by order 1) until
-    /// the library turned oneDNN off.
+    /// Whatever path the library chose, the models' convolutions (<see cref="RoutedConvolution"/>)
+    /// and their gradients equal a convolution written as unfold (im2col) and a matrix product, which
+    /// never goes through oneDNN. On the machine where oneDNN's kernels were wrong this failed (input
+    /// gradient off by order 1) until the library stopped using oneDNN's input-gradient kernels.
     /// </summary>
     [Theory]
     [InlineData(2, 8, 1, 28, 1)]
@@ -29,7 +29,7 @@ public sealed class OneDnnConvolutionCheckTests(ITestOutputHelper output)
         int outSize = (size - 1) / stride + 1;
         var upstream = randn(batch, outChannels, outSize, outSize, generator: g);
 
-        var (y, dx, dw) = Gradients(x, w, b, upstream, (xg, wg) => nn.functional.conv2d(xg, wg, b, strides: [stride, stride], padding: [1, 1]));
+        var (y, dx, dw) = Gradients(x, w, b, upstream, (xg, wg) => RoutedConvolution.Conv2d(xg, wg, b, stride, 1));
         var (yRef, dxRef, dwRef) = Gradients(x, w, b, upstream, (xg, wg) =>
         {
             var columns = nn.functional.unfold(xg, 3, padding: 1, stride: stride);              // (batch, in*9, outSize^2)
@@ -38,7 +38,7 @@ public sealed class OneDnnConvolutionCheckTests(ITestOutputHelper output)
         });
         using (no_grad())
         {
-            var inference = nn.functional.conv2d(x, w, b, strides: [stride, stride], padding: [1, 1]);
+            var inference = RoutedConvolution.Conv2d(x, w, b, stride, 1);
             AssertClose("forward without autograd", inference, yRef);
         }
         AssertClose("forward", y, yRef);
@@ -47,31 +47,21 @@ public sealed class OneDnnConvolutionCheckTests(ITestOutputHelper output)
         output.WriteLine($"convolutions: {OneDnn.Status}");
     }
 
-    [Fact]
-    public void TheCheckComparesEveryCaseAndLeavesTheSwitchAsItFoundIt()
+    [Theory]
+    [InlineData(ConvolutionPath.OneDnn)]
+    [InlineData(ConvolutionPath.OneDnnForwardKernels)]
+    public void TheCheckComparesEveryCaseAndLeavesTheSwitchAsItFoundIt(ConvolutionPath candidate)
     {
         if (!OneDnn.IsSwitchable) return;
         bool before = OneDnn.Enabled;
-        var result = OneDnnConvolutionCheck.Run();
+        var result = OneDnnConvolutionCheck.Run(candidate);
         output.WriteLine(result.ToString());
         Assert.Equal(before, OneDnn.Enabled);
         Assert.Equal(7, result.Cases);
         Assert.Matches("^(forward|backward) .+ of \\d+x\\d+x\\d+x\\d+, \\d+->\\d+ channels, \\dx\\d, stride \\d$", result.WorstCase);
-        // The policy the library applied at load agrees with a fresh check: oneDNN stays on only where it agrees.
-        if (OneDnn.Status.StartsWith("oneDNN (self-check", StringComparison.Ordinal)) Assert.True(result.Agrees, result.ToString());
-        if (OneDnn.Status.StartsWith("reference convolutions: oneDNN failed", StringComparison.Ordinal)) Assert.False(result.Agrees, result.ToString());
-    }
-
-    [Fact]
-    public void TheChannelsLastVariantComparesTheSameCasesAndLeavesTheSwitchAsItFoundIt()
-    {
-        if (!OneDnn.IsSwitchable) return;
-        bool before = OneDnn.Enabled;
-        var result = OneDnnConvolutionCheck.Run(channelsLast: true);
-        output.WriteLine(result.ToString());
-        Assert.Equal(before, OneDnn.Enabled);
-        Assert.Equal(7, result.Cases);
-        Assert.Matches("^(forward|backward) .+ of \\d+x\\d+x\\d+x\\d+, \\d+->\\d+ channels, \\dx\\d, stride \\d$", result.WorstCase);
+        // The policy the library applied at load agrees with a fresh check: a path stays in use only where it agrees.
+        if (candidate == OneDnn.Path && OneDnn.Status.Contains("self-check", StringComparison.Ordinal)) Assert.True(result.Agrees, result.ToString());
+        if (candidate == ConvolutionPath.OneDnn && OneDnn.Status.Contains("oneDNN failed the self-check", StringComparison.Ordinal)) Assert.False(result.Agrees, result.ToString());
     }
 
     [Fact]

@@ -11,14 +11,15 @@ public sealed class OneDnnTests
     [InlineData("auto", OneDnnMode.Auto)]
     [InlineData(" ON ", OneDnnMode.On)]
     [InlineData("off", OneDnnMode.Off)]
-    public void ParseModeReadsAutoOnAndOff(string? value, OneDnnMode expected) => Assert.Equal(expected, OneDnn.ParseMode(value));
+    [InlineData("Forward-Kernels", OneDnnMode.ForwardKernels)]
+    public void ParseModeReadsEveryMode(string? value, OneDnnMode expected) => Assert.Equal(expected, OneDnn.ParseMode(value));
 
     [Fact]
     public void AnyOtherModeIsRefusedNamingTheVariableAndTheFix()
     {
         var e = Assert.Throws<ArgumentException>(() => OneDnn.ParseMode("false"));
         Assert.Contains("CONDISTILL_ONEDNN='false'", e.Message);
-        Assert.Contains("auto, on, off", e.Message);
+        Assert.Contains("auto, on, forward-kernels, off", e.Message);
         Assert.Contains("Fix:", e.Message);
     }
 
@@ -38,14 +39,33 @@ public sealed class OneDnnTests
         finally { OneDnn.Enabled = original; }
     }
 
+    [Theory]
+    [InlineData(ConvolutionPath.Reference, false)]
+    [InlineData(ConvolutionPath.OneDnnForwardKernels, true)]
+    [InlineData(ConvolutionPath.OneDnn, true)]
+    public void SettingThePathSetsTheSwitch(ConvolutionPath path, bool enabled)
+    {
+        if (!OneDnn.IsSwitchable) return;
+        var original = OneDnn.Path;
+        try
+        {
+            OneDnn.Path = path;
+            Assert.Equal(path, OneDnn.Path);
+            Assert.Equal(enabled, OneDnn.Enabled);
+        }
+        finally { OneDnn.Path = original; }
+    }
+
     [Fact]
-    public void TheStatusNamesThePathTheSwitchIsOn()
+    public void TheStatusNamesThePathInUse()
     {
         if (!OneDnn.IsSwitchable) return;
         string status = OneDnn.Status;
         Assert.NotEqual("not yet decided", status);
-        if (status.StartsWith("oneDNN", StringComparison.Ordinal)) Assert.True(OneDnn.Enabled, status);
-        else if (status.StartsWith("reference convolutions", StringComparison.Ordinal)) Assert.False(OneDnn.Enabled, status);
+        if (status.StartsWith(OneDnn.ForwardKernelsName, StringComparison.Ordinal)) Assert.Equal(ConvolutionPath.OneDnnForwardKernels, OneDnn.Path);
+        else if (status.StartsWith("oneDNN", StringComparison.Ordinal)) Assert.Equal(ConvolutionPath.OneDnn, OneDnn.Path);
+        else if (status.StartsWith("reference convolutions", StringComparison.Ordinal)) Assert.Equal(ConvolutionPath.Reference, OneDnn.Path);
         else Assert.Fail($"unexpected status '{status}'");
+        Assert.Equal(OneDnn.Path != ConvolutionPath.Reference, OneDnn.Enabled);
     }
 }
