@@ -15,29 +15,43 @@ namespace CondDistill.Runtime;
 /// pad adds k - 1 - p zeros before and whatever makes the result x's size after. The weight gradient
 /// comes from oneDNN's weight-gradient kernels by differentiating a recomputed forward pass with
 /// respect to the weight only (one extra forward convolution per layer and step); the bias gradient
-/// is the sum of g over batch and space.
+/// is the sum of g over batch and space. Where those gradients fail their check
+/// (<see cref="VerifiedConvolutions"/>) but the forward pass passes, the backward pass instead
+/// differentiates a recomputed <see cref="DoublePrecisionConvolution"/>, so the forward pass stays oneDNN's and
+/// equals inference bit for bit.
 /// </para>
 /// </summary>
 internal sealed class ForwardKernelConvolution : autograd.MultiTensorFunction<ForwardKernelConvolution>
 {
-    private const string StrideKey = "stride", PaddingKey = "padding", HasBiasKey = "has_bias";
+    private const string StrideKey = "stride", PaddingKey = "padding", HasBiasKey = "has_bias", DoublePrecisionBackwardKey = "double_precision_backward";
 
     /// <inheritdoc/>
     public override string Name => nameof(ForwardKernelConvolution);
 
     /// <summary>Convolves <paramref name="input"/> with <paramref name="weight"/> (and <paramref name="bias"/>).</summary>
-    public static Tensor Apply(Tensor input, Tensor weight, Tensor? bias, long stride, long padding) =>
-        bias is null ? apply(input, weight, stride, padding)[0] : apply(input, weight, bias, stride, padding)[0];
+    /// <param name="input">[N, C, H, W].</param>
+    /// <param name="weight">[O, C, k, k].</param>
+    /// <param name="bias">[O], or null.</param>
+    /// <param name="stride">Stride on both axes.</param>
+    /// <param name="padding">Zero padding on every side.</param>
+    /// <param name="doublePrecisionBackward">Differentiate through <see cref="DoublePrecisionConvolution"/> instead of oneDNN's kernels.</param>
+    public static Tensor Apply(Tensor input, Tensor weight, Tensor? bias, long stride, long padding, bool doublePrecisionBackward = false) =>
+        bias is null
+            ? apply(input, weight, stride, padding, doublePrecisionBackward)[0]
+            : apply(input, weight, bias, stride, padding, doublePrecisionBackward)[0];
 
     /// <inheritdoc/>
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        bool hasBias = vars.Length == 5;
+        bool hasBias = vars.Length == 6;
         var input = (Tensor)vars[0];
         var weight = (Tensor)vars[1];
         var bias = hasBias ? (Tensor)vars[2] : null;
-        long stride = (long)vars[hasBias ? 3 : 2], padding = (long)vars[hasBias ? 4 : 3];
-        ctx.save_for_backward([input, weight]);
+        int next = hasBias ? 3 : 2;
+        long stride = (long)vars[next], padding = (long)vars[next + 1];
+        bool doublePrecisionBackward = (bool)vars[next + 2];
+        ctx.save_for_backward(bias is null ? [input, weight] : [input, weight, bias]);
+        ctx.save_data(DoublePrecisionBackwardKey, doublePrecisionBackward);
         ctx.save_data(StrideKey, stride);
         ctx.save_data(PaddingKey, padding);
         ctx.save_data(HasBiasKey, hasBias);
@@ -51,12 +65,16 @@ internal sealed class ForwardKernelConvolution : autograd.MultiTensorFunction<Fo
         Tensor input = saved[0], weight = saved[1], gradOutput = grads[0];
         long stride = (long)ctx.get_data(StrideKey), padding = (long)ctx.get_data(PaddingKey);
         bool hasBias = (bool)ctx.get_data(HasBiasKey);
-        var gradInput = input.requires_grad ? InputGradient(gradOutput, weight, input.shape, stride, padding) : null;
-        var gradWeight = weight.requires_grad ? WeightGradient(input, weight, gradOutput, stride, padding) : null;
-        List<Tensor> result = [gradInput!, gradWeight!];
-        if (hasBias) result.Add(gradOutput.sum([0, 2, 3]));
+        List<Tensor> result = (bool)ctx.get_data(DoublePrecisionBackwardKey)
+            ? DoublePrecisionGradients(input, weight, hasBias ? saved[2] : null, gradOutput, stride, padding)
+            : [
+                input.requires_grad ? InputGradient(gradOutput, weight, input.shape, stride, padding) : null!,
+                weight.requires_grad ? WeightGradient(input, weight, gradOutput, stride, padding) : null!,
+            ];
+        if (hasBias && result.Count == 2) result.Add(gradOutput.sum([0, 2, 3]));
         result.Add(null!); // stride
         result.Add(null!); // padding
+        result.Add(null!); // doublePrecisionBackward
         return result;
     }
 
@@ -77,6 +95,22 @@ internal sealed class ForwardKernelConvolution : autograd.MultiTensorFunction<Fo
         long afterW = inputShape[3] + kernel - 1 - before - g.shape[3];
         var padded = nn.functional.pad(g, [before, afterW, before, afterH]);
         return nn.functional.conv2d(padded, weight.flip(2, 3).transpose(0, 1));
+    }
+
+    /// <summary>The input, weight (and bias) gradients of a recomputed <see cref="DoublePrecisionConvolution"/>; null for an input that needs none.</summary>
+    private static List<Tensor> DoublePrecisionGradients(Tensor input, Tensor weight, Tensor? bias, Tensor gradOutput, long stride, long padding)
+    {
+        using var enableGrad = enable_grad();
+        var x = input.detach().requires_grad_(input.requires_grad);
+        var w = weight.detach().requires_grad_(weight.requires_grad);
+        var b = bias?.detach().requires_grad_(bias.requires_grad);
+        var y = DoublePrecisionConvolution.Conv2d(x, w, b, stride, padding);
+        List<Tensor> wanted = [.. new[] { x, w, b }.Where(t => t is not null && t.requires_grad).Select(t => t!)];
+        var grads = autograd.grad([y], wanted, [gradOutput]);
+        var byInput = wanted.Zip(grads).ToDictionary(p => p.First.Handle, p => p.Second);
+        List<Tensor> result = [byInput.GetValueOrDefault(x.Handle)!, byInput.GetValueOrDefault(w.Handle)!];
+        if (b is not null) result.Add(byInput.GetValueOrDefault(b.Handle)!);
+        return result;
     }
 
     /// <summary>dL/dw from oneDNN's weight-gradient kernels, through a recomputed forward pass in which only the weight requires a gradient.</summary>

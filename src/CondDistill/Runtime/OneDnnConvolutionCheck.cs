@@ -42,7 +42,7 @@ public static class OneDnnConvolutionCheck
     /// </summary>
     /// <param name="candidate">
     /// The path to check: <see cref="ConvolutionPath.OneDnn"/> (libtorch's oneDNN kernels throughout) or
-    /// <see cref="ConvolutionPath.OneDnnForwardKernels"/> (the same cases through <see cref="RoutedConvolution"/>,
+    /// <see cref="ConvolutionPath.OneDnnForwardKernels"/> (<see cref="ForwardKernelConvolution"/>, without the per-geometry check of <see cref="VerifiedConvolutions"/>,
     /// so the input gradient comes from oneDNN's forward kernels).
     /// </param>
     /// <exception cref="PlatformNotSupportedException">When the oneDNN switch is not reachable (<see cref="OneDnn.IsSwitchable"/>).</exception>
@@ -86,11 +86,11 @@ public static class OneDnnConvolutionCheck
     {
         OneDnn.Enabled = path != ConvolutionPath.Reference;
         Tensor inference;
-        using (no_grad()) inference = RoutedConvolution.Conv2d(x, w, b, stride, kernel / 2, path);
+        using (no_grad()) inference = RoutedConvolution.Unchecked(x, w, b, stride, kernel / 2, path);
         var xg = x.detach().requires_grad_();
         var wg = w.detach().requires_grad_();
         var bg = b.detach().requires_grad_();
-        var y = RoutedConvolution.Conv2d(xg, wg, bg, stride, kernel / 2, path);
+        var y = RoutedConvolution.Unchecked(xg, wg, bg, stride, kernel / 2, path);
         y.backward([upstream]);
         return [inference, y.detach(), xg.grad!.detach(), wg.grad!.detach(), bg.grad!.detach()];
     }

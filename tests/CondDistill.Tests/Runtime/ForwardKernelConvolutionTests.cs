@@ -31,7 +31,7 @@ public sealed class ForwardKernelConvolutionTests
     {
         _ = bias;
         using var scope = NewDisposeScope();
-        using var path = new PathOverride(ConvolutionPath.Reference);
+        using var path = new ConvolutionPathOverride(ConvolutionPath.Reference);
         var (x, w, _, upstream) = Inputs(batch, inChannels, outChannels, size, kernel, stride, padding, bias: false);
         var xg = x.detach().requires_grad_();
         nn.functional.conv2d(xg, w, strides: [stride, stride], padding: [padding, padding]).backward([upstream]);
@@ -44,19 +44,20 @@ public sealed class ForwardKernelConvolutionTests
 
     /// <summary>
     /// Along <see cref="ConvolutionPath.OneDnnForwardKernels"/>, the forward pass and the input,
-    /// weight and bias gradients equal a convolution written as unfold (im2col) and a matrix product.
+    /// weight and bias gradients equal the float64 convolution (<see cref="DoublePrecisionConvolution"/>,
+    /// itself checked against libtorch's float32 reference convolutions).
     /// </summary>
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void TheForwardKernelPathMatchesAnUnfoldAndMatmulReference(int batch, int inChannels, int outChannels, int size, int kernel, int stride, int padding, bool bias)
+    public void TheForwardKernelPathMatchesTheFloat64Convolution(int batch, int inChannels, int outChannels, int size, int kernel, int stride, int padding, bool bias)
     {
         if (!OneDnn.IsSwitchable) return;
         using var scope = NewDisposeScope();
-        using var path = new PathOverride(ConvolutionPath.OneDnnForwardKernels);
+        using var path = new ConvolutionPathOverride(ConvolutionPath.OneDnnForwardKernels);
         var (x, w, b, upstream) = Inputs(batch, inChannels, outChannels, size, kernel, stride, padding, bias);
 
         var routed = Gradients(x, w, b, upstream, (xg, wg, bg) => RoutedConvolution.Conv2d(xg, wg, bg, stride, padding));
-        var reference = Gradients(x, w, b, upstream, (xg, wg, bg) => UnfoldConvolution(xg, wg, bg, kernel, stride, padding));
+        var reference = Gradients(x, w, b, upstream, (xg, wg, bg) => DoublePrecisionConvolution.Conv2d(xg, wg, bg, stride, padding));
 
         for (int i = 0; i < routed.Length; i++)
         {
@@ -70,14 +71,14 @@ public sealed class ForwardKernelConvolutionTests
     {
         if (!OneDnn.IsSwitchable) return;
         using var scope = NewDisposeScope();
-        using var path = new PathOverride(ConvolutionPath.OneDnnForwardKernels);
+        using var path = new ConvolutionPathOverride(ConvolutionPath.OneDnnForwardKernels);
         var (x, w, b, upstream) = Inputs(2, 4, 6, 14, 3, 2, 1, bias: true);
         var xg = x.detach().requires_grad_();
         var frozen = w.detach();
         RoutedConvolution.Conv2d(xg, frozen, b, 2, 1).backward([upstream]);
         Assert.Null(frozen.grad);
         var xr = x.detach().requires_grad_();
-        UnfoldConvolution(xr, w, b, 3, 2, 1).backward([upstream]);
+        DoublePrecisionConvolution.Conv2d(xr, w, b, 2, 1).backward([upstream]);
         AssertClose("input gradient", xg.grad!, xr.grad!);
     }
 
@@ -86,7 +87,7 @@ public sealed class ForwardKernelConvolutionTests
     {
         if (!OneDnn.IsSwitchable) return;
         using var scope = NewDisposeScope();
-        using var path = new PathOverride(ConvolutionPath.OneDnnForwardKernels);
+        using var path = new ConvolutionPathOverride(ConvolutionPath.OneDnnForwardKernels);
         var (x, w, b, _) = Inputs(2, 3, 4, 9, 3, 1, 1, bias: true);
         var trainable = w.detach().requires_grad_();
         using (no_grad())
@@ -101,7 +102,7 @@ public sealed class ForwardKernelConvolutionTests
 
     private static readonly string[] GradientNames = ["forward", "input gradient", "weight gradient", "bias gradient"];
 
-    private static (Tensor X, Tensor W, Tensor? B, Tensor Upstream) Inputs(int batch, int inChannels, int outChannels, int size, int kernel, int stride, int padding, bool bias)
+    internal static (Tensor X, Tensor W, Tensor? B, Tensor Upstream) Inputs(int batch, int inChannels, int outChannels, int size, int kernel, int stride, int padding, bool bias)
     {
         var g = new Generator(29);
         var x = randn(batch, inChannels, size, size, generator: g);
@@ -112,7 +113,7 @@ public sealed class ForwardKernelConvolutionTests
         return (x, w, bias ? b : null, upstream);
     }
 
-    private static Tensor?[] Gradients(Tensor x, Tensor w, Tensor? b, Tensor upstream, Func<Tensor, Tensor, Tensor?, Tensor> convolution)
+    internal static Tensor?[] Gradients(Tensor x, Tensor w, Tensor? b, Tensor upstream, Func<Tensor, Tensor, Tensor?, Tensor> convolution)
     {
         var xg = x.detach().requires_grad_();
         var wg = w.detach().requires_grad_();
@@ -122,37 +123,11 @@ public sealed class ForwardKernelConvolutionTests
         return [y.detach(), xg.grad!.detach(), wg.grad!.detach(), bg?.grad!.detach()];
     }
 
-    /// <summary>A convolution as unfold (im2col) and a matrix product, which never goes through oneDNN.</summary>
-    private static Tensor UnfoldConvolution(Tensor x, Tensor w, Tensor? b, int kernel, int stride, int padding)
-    {
-        long batch = x.shape[0], outChannels = w.shape[0];
-        long outSize = (x.shape[2] + 2 * padding - kernel) / stride + 1;
-        var columns = nn.functional.unfold(x, kernel, padding: padding, stride: stride);
-        var y = w.reshape(outChannels, -1).matmul(columns).reshape(batch, outChannels, outSize, outSize);
-        return b is null ? y : y + b.reshape(1, -1, 1, 1);
-    }
-
-    private static void AssertClose(string what, Tensor actual, Tensor expected)
+    internal static void AssertClose(string what, Tensor actual, Tensor expected)
     {
         Assert.Equal(expected.shape, actual.shape);
         double scale = expected.abs().max().item<float>();
         double error = (actual - expected).abs().max().item<float>() / scale;
         Assert.True(error < 1e-5, $"{what}: relative error {error:G3} (tolerance 1e-5)");
-    }
-
-    /// <summary>Sets <see cref="OneDnn.Path"/> for one test and restores the library's choice after.</summary>
-    private sealed class PathOverride : IDisposable
-    {
-        private readonly ConvolutionPath original = OneDnn.Path;
-
-        public PathOverride(ConvolutionPath path)
-        {
-            if (OneDnn.IsSwitchable) OneDnn.Path = path;
-        }
-
-        public void Dispose()
-        {
-            if (OneDnn.IsSwitchable) OneDnn.Path = original;
-        }
     }
 }

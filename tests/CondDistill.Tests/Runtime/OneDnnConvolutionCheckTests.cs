@@ -19,6 +19,7 @@ public sealed class OneDnnConvolutionCheckTests(ITestOutputHelper output)
     [InlineData(2, 4, 4, 28, 1)]
     [InlineData(2, 8, 8, 14, 1)]
     [InlineData(8, 48, 48, 28, 2)]
+    [InlineData(2, 24, 8, 14, 1)]  // on session 29's machine oneDNN's forward kernels were wrong for every 3x3 convolution with 24 input channels
     public void ConvolutionsInUseMatchAnUnfoldAndMatmulReference(int batch, int inChannels, int outChannels, int size, int stride)
     {
         using var scope = NewDisposeScope();
