@@ -23,9 +23,11 @@ public static class OneDnn
     /// <summary>
     /// Whether libtorch may use oneDNN for CPU convolutions (true when the switch is unreachable,
     /// libtorch's default). Read at each convolution call, so a change applies to the next call.
-    /// Setting it also sets libtorch's NNPACK switch to the same value, so false means the reference
-    /// path (im2col and matrix product): where NNPACK cannot run, libtorch otherwise logs "Could not
-    /// initialize NNPACK! Reason: Unsupported hardware." at every convolution once oneDNN is off.
+    /// Setting it also sets libtorch's NNPACK switch: on only when oneDNN is on and <see cref="Path"/> is
+    /// <see cref="ConvolutionPath.OneDnn"/>. Where NNPACK cannot run, libtorch otherwise logs "Could not
+    /// initialize NNPACK! Reason: Unsupported hardware." at every convolution oneDNN does not take
+    /// (all of them once oneDNN is off, the float64 ones otherwise), and the other paths never want
+    /// unchecked NNPACK kernels.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">On setting, when the switch is not reachable.</exception>
     public static bool Enabled
@@ -36,7 +38,7 @@ public static class OneDnn
             if (!TryGetContext(out var context))
                 throw new PlatformNotSupportedException("libtorch's oneDNN switch (at::Context::setUserEnabledMkldnn) is only reachable on Linux");
             SetUserEnabledMkldnn(context, value);
-            SetUserEnabledNnpack(context, value);
+            SetUserEnabledNnpack(context, value && path == ConvolutionPath.OneDnn);
         }
     }
 
@@ -50,12 +52,15 @@ public static class OneDnn
         get => path;
         internal set
         {
-            Enabled = value != ConvolutionPath.Reference;
             path = value;
+            Enabled = value != ConvolutionPath.Reference;
         }
     }
 
     private static ConvolutionPath path = ConvolutionPath.OneDnn;
+
+    /// <summary>Whether libtorch may use NNPACK for CPU convolutions (set with <see cref="Enabled"/>; true when the switch is unreachable).</summary>
+    public static bool NnpackEnabled => !TryGetContext(out var context) || UserEnabledNnpack(context);
 
     /// <summary>
     /// What the policy decided when the library loaded, in words, e.g. "oneDNN (self-check agreed
@@ -155,7 +160,7 @@ public static class OneDnn
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
     }
 
-#pragma warning disable SYSLIB1054 // four tiny calls; source-generated marshalling buys nothing here
+#pragma warning disable SYSLIB1054 // five tiny calls; source-generated marshalling buys nothing here
     [DllImport("torch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
     private static extern IntPtr GlobalContext();
 
@@ -168,5 +173,9 @@ public static class OneDnn
     [DllImport("torch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
     [return: MarshalAs(UnmanagedType.U1)]
     private static extern bool UserEnabledMkldnn(IntPtr context);
+
+    [DllImport("torch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledNNPACKEv")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    private static extern bool UserEnabledNnpack(IntPtr context);
 #pragma warning restore SYSLIB1054
 }

@@ -40,10 +40,10 @@ public sealed class OneDnnTests
     }
 
     [Theory]
-    [InlineData(ConvolutionPath.Reference, false)]
-    [InlineData(ConvolutionPath.OneDnnForwardKernels, true)]
-    [InlineData(ConvolutionPath.OneDnn, true)]
-    public void SettingThePathSetsTheSwitch(ConvolutionPath path, bool enabled)
+    [InlineData(ConvolutionPath.Reference, false, false)]
+    [InlineData(ConvolutionPath.OneDnnForwardKernels, true, false)]
+    [InlineData(ConvolutionPath.OneDnn, true, true)]
+    public void SettingThePathSetsTheSwitches(ConvolutionPath path, bool enabled, bool nnpack)
     {
         if (!OneDnn.IsSwitchable) return;
         var original = OneDnn.Path;
@@ -52,6 +52,10 @@ public sealed class OneDnnTests
             OneDnn.Path = path;
             Assert.Equal(path, OneDnn.Path);
             Assert.Equal(enabled, OneDnn.Enabled);
+            Assert.Equal(nnpack, OneDnn.NnpackEnabled);
+            OneDnn.Enabled = !enabled;
+            OneDnn.Enabled = enabled;
+            Assert.Equal(nnpack, OneDnn.NnpackEnabled);
         }
         finally { OneDnn.Path = original; }
     }
