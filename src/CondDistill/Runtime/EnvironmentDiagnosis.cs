@@ -77,7 +77,7 @@ public static class EnvironmentDiagnosis
             };
             string cost = !ok || check.Agrees ? "" : OneDnn.Path == ConvolutionPath.Reference
                 ? " (correct, but training is several times slower than with a working oneDNN)"
-                : " (correct; one extra forward convolution per layer and training step)";
+                : " (each convolution geometry is also checked when a layer first meets it; one extra forward convolution per layer and training step)";
             return new DiagnosisCheck("convolutions", ok, $"{found}; in use: {OneDnn.Status}{cost}",
                 ok ? null : $"unset {OneDnn.ModeVariable} (auto picks a path that passes this check) or set {OneDnn.ModeVariable}=off");
         }
