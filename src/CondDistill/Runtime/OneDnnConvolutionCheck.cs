@@ -96,7 +96,7 @@ public static class OneDnnConvolutionCheck
     }
 
     /// <summary>max|a - b| / max|b|, or NaN when either holds a NaN.</summary>
-    private static double RelativeError(Tensor actual, Tensor reference)
+    internal static double RelativeError(Tensor actual, Tensor reference)
     {
         double scale = reference.abs().max().item<float>();
         double difference = (actual - reference).abs().max().item<float>();

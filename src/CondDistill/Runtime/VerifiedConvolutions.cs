@@ -83,7 +83,7 @@ public static class VerifiedConvolutions
         for (int i = 0; i < tested.Length; i++)
         {
             if (tested[i] is null || reference[i] is null) continue;
-            double error = RelativeError(tested[i]!, reference[i]!);
+            double error = OneDnnConvolutionCheck.RelativeError(tested[i]!, reference[i]!);
             double rank = double.IsNaN(error) ? double.PositiveInfinity : error;
             if (rank <= worstRank) continue;
             (worst, worstRank, worstPass) = (error, rank, PassNames[i]);
@@ -98,12 +98,4 @@ public static class VerifiedConvolutions
     internal static void Forget() => verdicts.Clear();
 
     private static readonly string[] PassNames = ["forward", "input gradient", "weight gradient", "bias gradient"];
-
-    /// <summary>max|a - b| / max|b|, or NaN when either holds a NaN.</summary>
-    private static double RelativeError(Tensor actual, Tensor reference)
-    {
-        double scale = reference.abs().max().item<float>();
-        double difference = (actual - reference).abs().max().item<float>();
-        return double.IsNaN(difference) || double.IsNaN(scale) ? double.NaN : difference / Math.Max(scale, 1e-12);
-    }
 }
